@@ -1,0 +1,79 @@
+#pragma once
+// The typed registry: what plugins provide, looked up by the host and the Python module.
+// Each kind of extension has its own ExtensionPoint<T> member; a new kind is a new member (an ABI
+// minor bump), never a stringly-typed bag.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "roundhouse/core/status.hpp"
+#include "roundhouse/events/event_store.hpp"
+#include "roundhouse/export.hpp"
+#include "roundhouse/storage/store_uri.hpp"
+
+namespace roundhouse {
+
+// Named extensions of one kind. Thread-safe; names are unique within the point; entries are never
+// removed (a plugin stays loaded for the life of the process).
+template <class T>
+class ExtensionPoint {
+ public:
+  struct Entry {
+    std::string name;
+    std::string provider;  // plugin name that registered it
+    T value;
+  };
+
+  Status add(std::string name, std::string provider, T value) {
+    std::lock_guard lock(mu_);
+    if (name.empty()) return {ErrorCode::invalid_argument, "extension name must not be empty"};
+    auto [it, inserted] = entries_.try_emplace(name, Entry{name, provider, std::move(value)});
+    if (!inserted)
+      return {ErrorCode::invalid_argument,
+              "'" + name + "' is already registered by " + it->second.provider};
+    return {};
+  }
+  // Copy of the entry, or nullptr-like empty optional when absent.
+  std::optional<Entry> find(const std::string& name) const {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(name);
+    if (it == entries_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::vector<Entry> list() const {
+    std::lock_guard lock(mu_);
+    std::vector<Entry> out;
+    for (const auto& [_, e] : entries_) out.push_back(e);
+    return out;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, Entry> entries_;
+};
+
+// Options every storage factory understands; backend-specific ones come as URI parameters or in
+// `config` (the store section of the host configuration).
+struct StoreOptions {
+  boost::json::object config;
+};
+
+using StorageFactory =
+    std::function<Result<std::shared_ptr<EventStore>>(const StoreUri& uri, const StoreOptions& options)>;
+
+class ROUNDHOUSE_API Registry {
+ public:
+  ExtensionPoint<StorageFactory> storage;  // keyed by URI scheme: "sqlite", "memory", ...
+
+  // Opens a store through the factory registered for the URI's scheme.
+  Result<std::shared_ptr<EventStore>> open_store(std::string_view uri,
+                                                 const StoreOptions& options = {}) const;
+};
+
+}  // namespace roundhouse

@@ -1,0 +1,68 @@
+#pragma once
+// The storage SPI: what a backend implements so that the SDK's LogStore (storage/log_store.hpp)
+// can give it the full EventStore contract. The backend stores rows and answers lookups; the SDK
+// owns the semantics (expected versions, idempotency, tenants, positions, recorded time, hash
+// chain, group commit, subscriptions), so every backend behaves identically by construction.
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "roundhouse/core/status.hpp"
+#include "roundhouse/events/event_store.hpp"
+#include "roundhouse/export.hpp"
+
+namespace roundhouse {
+
+struct StreamHead {
+  Version version = 0;  // 0: the stream does not exist
+  std::string tenant;   // owner, valid when version > 0
+};
+
+struct ChainTip {
+  Position position = 0;    // last committed position, 0 for an empty log
+  Hash hash{};              // its chain hash (zeros for an empty log)
+  Timestamp recorded_at = 0;
+};
+
+struct EventLocation {
+  Position position = 0;
+  StreamId stream;
+  Version version = 0;
+};
+
+// One open write transaction. Writers are exclusive: while a WriteTransaction is open no other
+// writer (in this or any other process) can commit, which is what makes positions follow commit
+// order. Destroying it without commit() rolls back.
+class ROUNDHOUSE_API WriteTransaction {
+ public:
+  virtual ~WriteTransaction();
+  virtual Result<ChainTip> tip() = 0;
+  virtual Result<StreamHead> stream_head(const StreamId& stream) = 0;
+  virtual Result<std::optional<EventLocation>> find_event(const Uuid& id) = 0;
+  // Stores fully formed events (position, version, recorded_at, hash set by the SDK) and advances
+  // each stream's head to its last version. Events are in ascending position order.
+  virtual Status insert(std::span<const RecordedEvent> events) = 0;
+  // Makes everything inserted durable (fsync). After an error nothing of this transaction is stored.
+  virtual Status commit() = 0;
+};
+
+class ROUNDHOUSE_API LogBackend {
+ public:
+  virtual ~LogBackend();
+  virtual Result<std::unique_ptr<WriteTransaction>> begin_write() = 0;
+  virtual Result<StreamHead> stream_head(const StreamId& stream) = 0;
+  // Visits the stream's events in the requested direction; tenant filtering is done by the caller.
+  virtual Status read_stream(const StreamId& stream, const ReadStreamOptions& options,
+                             const EventVisitor& visit) = 0;
+  virtual Status read_all(const ReadAllOptions& options, const EventVisitor& visit) = 0;
+  virtual Result<Position> head_position() = 0;
+  // True when other processes may write to the same log (a file or a server): subscriptions then
+  // poll for commits they were not told about.
+  virtual bool shared_with_other_processes() const = 0;
+  virtual std::string uri() const = 0;
+  virtual void close() {}
+};
+
+}  // namespace roundhouse

@@ -1,0 +1,154 @@
+#include "subscription_runner.hpp"
+
+#include <atomic>
+#include <thread>
+
+namespace roundhouse::detail {
+namespace {
+
+// State shared between the handle, the thread and the store's status list.
+struct RunnerState {
+  std::string name;
+  mutable std::mutex mu;
+  mutable std::condition_variable cv;
+  Position position = 0;
+  Subscription::State state = Subscription::State::catching_up;
+  std::optional<Error> error;
+  std::atomic<bool> stop_requested{false};
+};
+
+class Runner final : public Subscription {
+ public:
+  Runner(std::shared_ptr<EventStore> store, std::shared_ptr<CommitSignal> signal,
+         std::chrono::milliseconds poll, SubscribeOptions options, EventHandler handler)
+      : store_(std::move(store)), signal_(std::move(signal)), poll_(poll),
+        options_(std::move(options)), handler_(std::move(handler)),
+        state_(std::make_shared<RunnerState>()) {
+    state_->name = options_.name;
+    state_->position = options_.after_position;
+    if (options_.batch_size == 0) options_.batch_size = 1;
+  }
+  ~Runner() override { stop(); }
+
+  void launch() { thread_ = std::thread([this] { run(); }); }
+  std::shared_ptr<RunnerState> shared_state() const { return state_; }
+
+  void stop() override {
+    state_->stop_requested = true;
+    signal_->wake_all();
+    state_->cv.notify_all();
+    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+    std::lock_guard lock(state_->mu);
+    if (state_->state != State::failed) state_->state = State::stopped;
+  }
+  Position position() const override {
+    std::lock_guard lock(state_->mu);
+    return state_->position;
+  }
+  State state() const override {
+    std::lock_guard lock(state_->mu);
+    return state_->state;
+  }
+  std::optional<Error> error() const override {
+    std::lock_guard lock(state_->mu);
+    return state_->error;
+  }
+  const std::string& name() const override { return state_->name; }
+  bool wait_for(Position p, std::chrono::milliseconds timeout) const override {
+    std::unique_lock lock(state_->mu);
+    state_->cv.wait_for(lock, timeout, [&] {
+      return state_->position >= p || state_->state == State::stopped || state_->state == State::failed;
+    });
+    return state_->position >= p;
+  }
+
+ private:
+  void set(Position pos, std::optional<State> st = std::nullopt, std::optional<Error> err = std::nullopt) {
+    {
+      std::lock_guard lock(state_->mu);
+      state_->position = pos;
+      if (st) state_->state = *st;
+      if (err) state_->error = std::move(err);
+    }
+    state_->cv.notify_all();
+  }
+
+  void run() {
+    Position checkpoint = options_.after_position;
+    auto stopping = [this] { return state_->stop_requested.load(); };
+    while (!stopping()) {
+      // Everything committed up to `head` is visible to the read that starts after this line, so
+      // once a page comes back short, the checkpoint may advance to `head` even if the filter
+      // matched nothing there. Positions are assigned in commit order, so nothing can land below.
+      auto head = store_->head_position();
+      if (!head) {
+        set(checkpoint, State::failed, head.error());
+        return;
+      }
+      ReadAllOptions read{checkpoint + 1, options_.batch_size, options_.filter};
+      std::size_t delivered = 0;
+      std::optional<Error> failure;
+      auto st = store_->read_all(read, [&](const RecordedEvent& e) {
+        if (stopping()) return false;
+        Status handled;
+        try {
+          handled = handler_(e);
+        } catch (const std::exception& ex) {
+          handled = Status{ErrorCode::internal, std::string("handler threw: ") + ex.what()};
+        }
+        if (!handled) {
+          failure = Error{handled.code(), "handler failed at position " + std::to_string(e.position) +
+                                              ": " + handled.message()};
+          return false;
+        }
+        checkpoint = e.position;
+        ++delivered;
+        set(checkpoint);
+        return true;
+      });
+      if (failure) {
+        set(checkpoint, State::failed, failure);
+        return;
+      }
+      if (!st) {
+        set(checkpoint, State::failed, st.error());
+        return;
+      }
+      if (stopping()) break;
+      if (delivered == options_.batch_size) continue;  // more to catch up on
+      if (*head > checkpoint) checkpoint = *head;
+      set(checkpoint, State::live);
+      signal_->wait(checkpoint, poll_, stopping);
+    }
+  }
+
+  std::shared_ptr<EventStore> store_;
+  std::shared_ptr<CommitSignal> signal_;
+  std::chrono::milliseconds poll_;
+  SubscribeOptions options_;
+  EventHandler handler_;
+  std::shared_ptr<RunnerState> state_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+std::unique_ptr<Subscription> start_subscription(std::shared_ptr<EventStore> store,
+                                                 std::shared_ptr<CommitSignal> signal,
+                                                 std::chrono::milliseconds poll_interval,
+                                                 SubscribeOptions options, EventHandler handler,
+                                                 std::function<void(std::shared_ptr<void>)> track) {
+  auto runner = std::make_unique<Runner>(std::move(store), std::move(signal), poll_interval,
+                                         std::move(options), std::move(handler));
+  track(runner->shared_state());
+  runner->launch();
+  return runner;
+}
+
+SubscriptionStatus status_of(const std::shared_ptr<void>& tracked) {
+  const auto& s = *static_cast<const RunnerState*>(tracked.get());
+  std::lock_guard lock(s.mu);
+  return {s.name, s.position, s.state};
+}
+
+}  // namespace roundhouse::detail
