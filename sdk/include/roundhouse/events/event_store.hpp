@@ -18,7 +18,7 @@
 namespace roundhouse {
 
 // Optimistic concurrency for append().
-class ExpectedVersion {
+class ROUNDHOUSE_API ExpectedVersion {
  public:
   enum class Kind : std::uint8_t { any, no_stream, stream_exists, exact };
   static ExpectedVersion any() { return {Kind::any, 0}; }
@@ -66,7 +66,7 @@ struct EventFilter {
   std::vector<std::string> aggregate_types;
   std::vector<std::string> event_types;
   std::optional<std::string> tenant;
-  bool matches(const RecordedEvent& e) const;
+  ROUNDHOUSE_API bool matches(const RecordedEvent& e) const;
 };
 
 struct ReadAllOptions {
