@@ -42,6 +42,8 @@ class LogStore final : public EventStore, public std::enable_shared_from_this<Lo
  public:
   LogStore(std::shared_ptr<LogBackend> backend, LogStoreOptions options)
       : backend_(std::move(backend)), options_(options), signal_(std::make_shared<detail::CommitSignal>()) {
+    state_ = backend_->state_store();
+    if (!state_) state_ = make_memory_state_store();
     if (auto head = backend_->head_position()) signal_->publish(*head);
     writer_ = std::thread([this] { write_loop(); });
   }
@@ -147,6 +149,7 @@ class LogStore final : public EventStore, public std::enable_shared_from_this<Lo
   }
 
   std::string uri() const override { return backend_->uri(); }
+  std::shared_ptr<StateStore> state_store() override { return state_; }
 
  private:
   void write_loop() {
@@ -277,6 +280,7 @@ class LogStore final : public EventStore, public std::enable_shared_from_this<Lo
   std::shared_ptr<LogBackend> backend_;
   LogStoreOptions options_;
   std::shared_ptr<detail::CommitSignal> signal_;
+  std::shared_ptr<StateStore> state_;
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -14,6 +14,7 @@
 #include "roundhouse/events/chain_hash.hpp"
 #include "roundhouse/events/event.hpp"
 #include "roundhouse/export.hpp"
+#include "roundhouse/storage/state_store.hpp"
 
 namespace roundhouse {
 
@@ -156,6 +157,9 @@ class ROUNDHOUSE_API EventStore {
   // Waits until every accepted append is durable, then refuses new appends (unavailable).
   virtual void close() = 0;
   virtual std::string uri() const = 0;
+
+  // Durable documents kept beside this log: projection checkpoints and aggregate snapshots.
+  virtual std::shared_ptr<StateStore> state_store() = 0;
 };
 
 }  // namespace roundhouse

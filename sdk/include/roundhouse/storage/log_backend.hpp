@@ -12,6 +12,7 @@
 #include "roundhouse/core/status.hpp"
 #include "roundhouse/events/event_store.hpp"
 #include "roundhouse/export.hpp"
+#include "roundhouse/storage/state_store.hpp"
 
 namespace roundhouse {
 
@@ -63,6 +64,9 @@ class ROUNDHOUSE_API LogBackend {
   virtual bool shared_with_other_processes() const = 0;
   virtual std::string uri() const = 0;
   virtual void close() {}
+  // Durable documents beside the log (checkpoints, snapshots). nullptr: the LogStore keeps them in
+  // memory instead (fine for memory: stores; a durable backend should provide one).
+  virtual std::shared_ptr<StateStore> state_store() { return nullptr; }
 };
 
 }  // namespace roundhouse
