@@ -1,0 +1,275 @@
+#include "roundhouse/projections/projection_engine.hpp"
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace roundhouse {
+
+Projection::~Projection() = default;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One projection instance and the subscription feeding it.
+struct Instance {
+  std::unique_ptr<Projection> model;
+  mutable std::shared_mutex mu;  // apply() exclusive; query()/save_state() shared
+  std::unique_ptr<Subscription> sub;
+  Position applied = 0;
+  std::atomic<bool> checkpointing{false};  // only the serving instance saves checkpoints
+  std::size_t since_save = 0;
+  Clock::time_point last_save = Clock::now();
+  std::optional<Position> failed_at;
+  std::string error;
+};
+
+}  // namespace
+
+struct ProjectionEngine::Impl {
+  std::shared_ptr<EventStore> store;
+  ProjectionEngineOptions options;
+  std::shared_ptr<StateStore> states;
+
+  struct Slot {
+    std::string name;
+    ProjectionFactory factory;
+    std::shared_ptr<Instance> serving;
+    std::shared_ptr<Instance> building;
+    std::thread rebuild_thread;
+    std::atomic<bool> cancel_rebuild{false};
+    std::string rebuild_error;
+  };
+  mutable std::mutex mu;  // guards slots and the serving/building pointers
+  std::map<std::string, std::unique_ptr<Slot>> slots;
+  bool stopped = false;
+
+  // Writes the instance's checkpoint and state in one document. Caller holds inst.mu (any mode).
+  Status save_locked(const std::string& name, Instance& inst) {
+    StoredState doc{inst.applied, boost::json::serialize(inst.model->save_state()), now_micros()};
+    inst.since_save = 0;
+    inst.last_save = Clock::now();
+    return states->save(options.state_namespace, name, doc);
+  }
+
+  std::unique_ptr<Subscription> subscribe(const std::string& name, const std::shared_ptr<Instance>& inst) {
+    SubscribeOptions so;
+    so.name = "projection:" + name;
+    so.after_position = inst->applied;
+    so.filter = inst->model->filter();
+    Instance* raw = inst.get();
+    return store->subscribe(std::move(so), [this, raw, name](const RecordedEvent& e) -> Status {
+      std::unique_lock lock(raw->mu);
+      Status st = raw->model->apply(e);
+      if (!st) {
+        raw->failed_at = e.position;
+        raw->error = st.message();
+        return st;
+      }
+      raw->applied = e.position;
+      if (raw->checkpointing && (++raw->since_save >= options.checkpoint_every_events ||
+                            Clock::now() - raw->last_save >= options.checkpoint_interval)) {
+        Status saved = save_locked(name, *raw);
+        if (!saved) return saved;  // a checkpoint we cannot write stops the projection visibly
+      }
+      return {};
+    });
+  }
+
+  std::shared_ptr<Instance> fresh(const ProjectionFactory& factory) {
+    auto inst = std::make_shared<Instance>();
+    inst->model = factory();
+    return inst;
+  }
+
+  void rebuild_loop(Slot* slot) {
+    std::shared_ptr<Instance> building;
+    {
+      std::lock_guard lock(mu);
+      building = slot->building;
+    }
+    for (;;) {
+      if (slot->cancel_rebuild) return;
+      auto head = store->head_position();
+      if (!head) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        continue;
+      }
+      building->sub->wait_for(*head, std::chrono::milliseconds(100));
+      const auto state = building->sub->state();
+      if (state == Subscription::State::failed || state == Subscription::State::stopped) {
+        std::lock_guard lock(mu);
+        slot->rebuild_error = building->error.empty() ? "rebuild stopped" : building->error;
+        slot->building.reset();
+        return;
+      }
+      if (state == Subscription::State::live && building->sub->position() >= *head) break;
+    }
+    std::shared_ptr<Instance> old;
+    {
+      std::unique_lock inst_lock(building->mu);
+      building->checkpointing = true;
+      (void)save_locked(slot->name, *building);
+    }
+    {
+      std::lock_guard lock(mu);
+      old = std::move(slot->serving);
+      slot->serving = std::move(building);
+      slot->building.reset();
+      slot->rebuild_error.clear();
+    }
+    // The old instance keeps serving queries until here; its subscription is no longer needed.
+    old->sub->stop();
+  }
+
+  ProjectionStatus status_of(const Slot& slot, Position head) const {
+    ProjectionStatus s;
+    s.name = slot.name;
+    s.head = head;
+    const auto& inst = *slot.serving;
+    s.position = inst.sub->position();
+    s.lag = head > s.position ? head - s.position : 0;
+    s.state = std::string(to_string(inst.sub->state()));
+    {
+      std::shared_lock lock(inst.mu);
+      s.failed_at = inst.failed_at;
+      s.error = inst.error;
+    }
+    if (slot.building) {
+      s.rebuilding = true;
+      s.rebuild_position = slot.building->sub->position();
+    } else if (!slot.rebuild_error.empty() && s.error.empty()) {
+      s.error = "last rebuild failed: " + slot.rebuild_error;
+    }
+    return s;
+  }
+};
+
+ProjectionEngine::ProjectionEngine(std::shared_ptr<EventStore> store, ProjectionEngineOptions options)
+    : impl_(std::make_shared<Impl>()) {
+  impl_->store = std::move(store);
+  impl_->options = std::move(options);
+  impl_->states = impl_->store->state_store();
+}
+
+ProjectionEngine::~ProjectionEngine() { stop(); }
+
+Status ProjectionEngine::add(const ProjectionFactory& factory) {
+  auto inst = impl_->fresh(factory);
+  if (!inst->model) return {ErrorCode::invalid_argument, "projection factory returned nothing"};
+  const std::string name = inst->model->name();
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->stopped) return {ErrorCode::unavailable, "projection engine is stopped"};
+    if (impl_->slots.count(name)) return {ErrorCode::invalid_argument, "projection '" + name + "' already exists"};
+  }
+  // Resume from the saved state when it is readable; otherwise start from zero (it is only a cache).
+  auto saved = impl_->states->load(impl_->options.state_namespace, name);
+  if (saved && *saved) {
+    boost::system::error_code ec;
+    auto doc = boost::json::parse((*saved)->data, ec);
+    if (!ec && inst->model->restore_state(doc)) {
+      inst->applied = (*saved)->position;
+    } else {
+      inst = impl_->fresh(factory);
+    }
+  }
+  inst->checkpointing = true;
+  inst->sub = impl_->subscribe(name, inst);
+  auto slot = std::make_unique<Impl::Slot>();
+  slot->name = name;
+  slot->factory = factory;
+  slot->serving = std::move(inst);
+  std::lock_guard lock(impl_->mu);
+  impl_->slots.emplace(name, std::move(slot));
+  return {};
+}
+
+std::vector<ProjectionStatus> ProjectionEngine::status() const {
+  const Position head = impl_->store->head_position().ok() ? *impl_->store->head_position() : 0;
+  std::vector<ProjectionStatus> out;
+  std::lock_guard lock(impl_->mu);
+  for (const auto& [_, slot] : impl_->slots) out.push_back(impl_->status_of(*slot, head));
+  return out;
+}
+
+Result<ProjectionStatus> ProjectionEngine::status(const std::string& name) const {
+  const Position head = impl_->store->head_position().ok() ? *impl_->store->head_position() : 0;
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->slots.find(name);
+  if (it == impl_->slots.end()) return Error{ErrorCode::not_found, "no projection named '" + name + "'"};
+  return impl_->status_of(*it->second, head);
+}
+
+Result<boost::json::value> ProjectionEngine::query(const std::string& name, const boost::json::object& params) const {
+  std::shared_ptr<Instance> inst;
+  {
+    std::lock_guard lock(impl_->mu);
+    auto it = impl_->slots.find(name);
+    if (it == impl_->slots.end()) return Error{ErrorCode::not_found, "no projection named '" + name + "'"};
+    inst = it->second->serving;
+  }
+  std::shared_lock lock(inst->mu);
+  return inst->model->query(params);
+}
+
+Status ProjectionEngine::rebuild(const std::string& name) {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->slots.find(name);
+  if (it == impl_->slots.end()) return {ErrorCode::not_found, "no projection named '" + name + "'"};
+  auto& slot = *it->second;
+  if (slot.building) return {};
+  if (slot.rebuild_thread.joinable()) slot.rebuild_thread.join();  // a finished earlier rebuild
+  slot.cancel_rebuild = false;
+  slot.building = impl_->fresh(slot.factory);
+  slot.building->sub = impl_->subscribe(name, slot.building);
+  slot.rebuild_thread = std::thread([impl = impl_, s = &slot] { impl->rebuild_loop(s); });
+  return {};
+}
+
+bool ProjectionEngine::wait_until(Position position, std::chrono::milliseconds timeout) const {
+  const auto deadline = Clock::now() + timeout;
+  std::vector<std::shared_ptr<Instance>> serving;
+  {
+    std::lock_guard lock(impl_->mu);
+    for (const auto& [_, slot] : impl_->slots) serving.push_back(slot->serving);
+  }
+  bool all = true;
+  for (const auto& inst : serving) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    all = inst->sub->wait_for(position, std::max(left, std::chrono::milliseconds(0))) && all;
+  }
+  return all;
+}
+
+void ProjectionEngine::stop() {
+  std::vector<Impl::Slot*> slots;
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->stopped) return;
+    impl_->stopped = true;
+    for (auto& [_, slot] : impl_->slots) slots.push_back(slot.get());
+  }
+  for (auto* slot : slots) {
+    slot->cancel_rebuild = true;
+    if (slot->rebuild_thread.joinable()) slot->rebuild_thread.join();
+    std::shared_ptr<Instance> serving, building;
+    {
+      std::lock_guard lock(impl_->mu);
+      serving = slot->serving;
+      building = slot->building;
+    }
+    if (building) building->sub->stop();
+    serving->sub->stop();
+    std::unique_lock inst_lock(serving->mu);
+    if (!serving->failed_at) (void)impl_->save_locked(slot->name, *serving);
+  }
+}
+
+}  // namespace roundhouse
