@@ -19,4 +19,12 @@ Result<std::shared_ptr<EventStore>> Registry::open_store(std::string_view uri, c
   }
 }
 
+Status Registry::add_route(std::string provider, Route route) {
+  if (route.pattern.empty() || route.pattern.front() != '/')
+    return {ErrorCode::invalid_argument, "route pattern must start with '/': '" + route.pattern + "'"};
+  if (route.required_role.empty()) route.required_role = route.method == "GET" ? "reader" : "writer";
+  std::string key = route.method + " " + route.pattern;
+  return routes.add(std::move(key), std::move(provider), std::move(route));
+}
+
 }  // namespace roundhouse

@@ -15,6 +15,8 @@
 #include "roundhouse/core/status.hpp"
 #include "roundhouse/events/event_store.hpp"
 #include "roundhouse/export.hpp"
+#include "roundhouse/http/route.hpp"
+#include "roundhouse/projections/projection.hpp"
 #include "roundhouse/storage/store_uri.hpp"
 
 namespace roundhouse {
@@ -70,10 +72,14 @@ using StorageFactory =
 class ROUNDHOUSE_API Registry {
  public:
   ExtensionPoint<StorageFactory> storage;  // keyed by URI scheme: "sqlite", "memory", ...
+  ExtensionPoint<Route> routes;            // keyed by "METHOD pattern"
+  ExtensionPoint<ProjectionFactory> projections;  // keyed by projection name; the host runs them
 
   // Opens a store through the factory registered for the URI's scheme.
   Result<std::shared_ptr<EventStore>> open_store(std::string_view uri,
                                                  const StoreOptions& options = {}) const;
+  // Adds a route under its "METHOD pattern" key.
+  Status add_route(std::string provider, Route route);
 };
 
 }  // namespace roundhouse

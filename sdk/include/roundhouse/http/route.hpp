@@ -1,0 +1,79 @@
+#pragma once
+// HTTP routes contributed by plugins. The host owns the server, authentication, problem+json and
+// metrics; a plugin registers Route values in Registry::routes and receives parsed requests.
+//
+// A handler returns an HttpResponse, or an Error which the host renders as RFC 9457 problem+json
+// with the status that matches the ErrorCode (invalid_argument 400, not_found 404,
+// wrong_expected_version 409, schema_violation 422, forbidden 403, ...).
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "roundhouse/core/status.hpp"
+#include "roundhouse/events/event_store.hpp"
+
+namespace roundhouse {
+
+class ProjectionEngine;
+class Registry;
+
+// Who is calling, as established by the host's authentication.
+struct Principal {
+  std::string subject;             // API key name or JWT "sub"
+  std::string tenant;
+  std::vector<std::string> roles;  // "reader", "writer", "admin"
+  bool has_role(const std::string& role) const {
+    for (const auto& r : roles)
+      if (r == role || r == "admin") return true;
+    return false;
+  }
+};
+
+// What a request handler may use. Owned by the host; valid for the duration of the call.
+struct Services {
+  std::shared_ptr<EventStore> store;
+  ProjectionEngine* projections = nullptr;
+  const Registry* registry = nullptr;
+};
+
+struct HttpRequest {
+  std::string method;                               // "GET", "POST", ...
+  std::string path;                                 // decoded path without the query
+  std::map<std::string, std::string> path_params;   // from "{name}" segments of the pattern
+  std::multimap<std::string, std::string> query;    // decoded query parameters
+  std::string body;                                 // raw body
+  boost::json::value json;                          // parsed body when it is JSON, else null
+  Principal principal;
+  const Services* services = nullptr;
+
+  // First value of a query parameter, or `fallback`.
+  std::string query_param(const std::string& name, const std::string& fallback = "") const {
+    auto it = query.find(name);
+    return it == query.end() ? fallback : it->second;
+  }
+};
+
+struct HttpResponse {
+  int status = 200;
+  boost::json::value json;                 // sent as application/json unless `body` is set
+  std::string body;                        // raw body (CSV export, ...)
+  std::string content_type;                // for `body`; defaults to application/json
+  std::map<std::string, std::string> headers;
+};
+
+using RouteHandler = std::function<Result<HttpResponse>(const HttpRequest&)>;
+
+struct Route {
+  std::string method;         // "GET", "POST", ...
+  std::string pattern;        // "/api/v1/fleet/vehicles/{id}" — literal segments and {name} captures
+  std::string required_role;  // "reader", "writer" or "admin"
+  std::string summary;        // one line for `roundhouse routes` and the OpenAPI check
+  RouteHandler handler;
+};
+
+}  // namespace roundhouse
