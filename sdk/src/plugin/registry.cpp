@@ -27,4 +27,11 @@ Status Registry::add_route(std::string provider, Route route) {
   return routes.add(std::move(key), std::move(provider), std::move(route));
 }
 
+Status Registry::add_upcaster(std::string provider, Upcaster upcaster) {
+  if (upcaster.event_type.empty() || upcaster.from_version < 1 || !upcaster.upgrade)
+    return {ErrorCode::invalid_argument, "an upcaster needs an event type, a from_version >= 1 and a function"};
+  std::string key = upcaster.event_type + "@" + std::to_string(upcaster.from_version);
+  return upcasters.add(std::move(key), std::move(provider), std::move(upcaster));
+}
+
 }  // namespace roundhouse

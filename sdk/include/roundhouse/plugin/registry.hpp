@@ -15,6 +15,7 @@
 #include "roundhouse/core/status.hpp"
 #include "roundhouse/events/event_store.hpp"
 #include "roundhouse/export.hpp"
+#include "roundhouse/domain/aggregate.hpp"
 #include "roundhouse/http/route.hpp"
 #include "roundhouse/projections/projection.hpp"
 #include "roundhouse/storage/store_uri.hpp"
@@ -74,12 +75,16 @@ class ROUNDHOUSE_API Registry {
   ExtensionPoint<StorageFactory> storage;  // keyed by URI scheme: "sqlite", "memory", ...
   ExtensionPoint<Route> routes;            // keyed by "METHOD pattern"
   ExtensionPoint<ProjectionFactory> projections;  // keyed by projection name; the host runs them
+  ExtensionPoint<AggregateType> aggregates;        // keyed by stream type
+  ExtensionPoint<Upcaster> upcasters;              // keyed by "<event type>@<from version>"
 
   // Opens a store through the factory registered for the URI's scheme.
   Result<std::shared_ptr<EventStore>> open_store(std::string_view uri,
                                                  const StoreOptions& options = {}) const;
   // Adds a route under its "METHOD pattern" key.
   Status add_route(std::string provider, Route route);
+  // Adds an upcaster under its "<event type>@<from version>" key.
+  Status add_upcaster(std::string provider, Upcaster upcaster);
 };
 
 }  // namespace roundhouse
