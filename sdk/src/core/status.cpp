@@ -17,6 +17,7 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::payload_too_large: return "payload_too_large";
     case ErrorCode::unauthenticated: return "unauthenticated";
     case ErrorCode::internal: return "internal";
+    case ErrorCode::rule_violation: return "rule_violation";
   }
   return "internal";
 }

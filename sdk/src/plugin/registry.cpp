@@ -34,4 +34,10 @@ Status Registry::add_upcaster(std::string provider, Upcaster upcaster) {
   return upcasters.add(std::move(key), std::move(provider), std::move(upcaster));
 }
 
+Status Registry::validate_payload(const std::string& event_type, const boost::json::value& payload) const {
+  auto schema = event_schemas.find(event_type);
+  if (!schema) return {};
+  return schema->value.check(payload);
+}
+
 }  // namespace roundhouse

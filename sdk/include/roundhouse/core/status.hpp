@@ -28,6 +28,7 @@ enum class ErrorCode : std::uint16_t {
   payload_too_large = 11,      // a request exceeds a configured size limit
   unauthenticated = 12,        // missing or invalid credentials
   internal = 13,               // a bug: an invariant did not hold
+  rule_violation = 14,         // a domain rule refuses the command (illegal transition, negative stock)
 };
 
 ROUNDHOUSE_API std::string_view to_string(ErrorCode code) noexcept;

@@ -18,6 +18,7 @@
 #include "roundhouse/domain/aggregate.hpp"
 #include "roundhouse/http/route.hpp"
 #include "roundhouse/projections/projection.hpp"
+#include "roundhouse/schema/json_schema.hpp"
 #include "roundhouse/storage/store_uri.hpp"
 
 namespace roundhouse {
@@ -77,6 +78,11 @@ class ROUNDHOUSE_API Registry {
   ExtensionPoint<ProjectionFactory> projections;  // keyed by projection name; the host runs them
   ExtensionPoint<AggregateType> aggregates;        // keyed by stream type
   ExtensionPoint<Upcaster> upcasters;              // keyed by "<event type>@<from version>"
+  ExtensionPoint<JsonSchema> event_schemas;        // payload schema keyed by event type
+
+  // Validates an event payload against the schema registered for its type (ok when none is).
+  // The violation message starts with the JSON Pointer inside the payload.
+  Status validate_payload(const std::string& event_type, const boost::json::value& payload) const;
 
   // Opens a store through the factory registered for the URI's scheme.
   Result<std::shared_ptr<EventStore>> open_store(std::string_view uri,
