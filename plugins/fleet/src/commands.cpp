@@ -59,8 +59,7 @@ Result<Decision> change_status(const json::object& s, const CommandInput& in, Co
 
 Result<Decision> transfer(const json::object& s, const CommandInput& in, CommandContext&) {
   if (auto st = not_retired(s); !st) return st.error();
-  const std::string to = str(in.body, "depot");
-  if (to.empty()) return Error{ErrorCode::schema_violation, "/depot: is required"};
+  const std::string to = str(in.body, "to_depot");
   if (to == str(s, "depot")) return rule("vehicle '" + str(s, "number") + "' is already at depot " + to);
   return single(on(kVehicle, in, "VehicleTransferred", {{"from_depot", str(s, "depot")}, {"to_depot", to}}));
 }
@@ -68,10 +67,11 @@ Result<Decision> transfer(const json::object& s, const CommandInput& in, Command
 Result<Decision> record_meters(const json::object& s, const CommandInput& in, CommandContext&) {
   if (auto st = not_retired(s); !st) return st.error();
   if (num(in.body, "odometer_km", 0) < num(s, "odometer_km"))
-    return rule("odometer reading " + json::serialize(in.body.at("odometer_km")) + " km is below the last reading " +
-                json::serialize(s.at("odometer_km")) + " km");
+    return rule("odometer reading " + json::serialize(json::value(num(in.body, "odometer_km"))) +
+                " km is below the last reading " + json::serialize(json::value(num(s, "odometer_km"))) + " km");
   if (const auto* h = in.body.if_contains("engine_hours"); h && !h->is_null() && num(in.body, "engine_hours") < num(s, "engine_hours"))
-    return rule("engine hours " + json::serialize(*h) + " are below the last reading " + json::serialize(s.at("engine_hours")));
+    return rule("engine hours " + json::serialize(*h) + " are below the last reading " +
+                json::serialize(json::value(num(s, "engine_hours"))));
   return single(on(kVehicle, in, "MeterReadingRecorded", in.body));
 }
 
@@ -235,28 +235,28 @@ Result<Decision> count(const json::object& s, const CommandInput& in, CommandCon
 
 const std::vector<CommandSpec>& command_table() {
   static const std::vector<CommandSpec> table = {
-      {"register-vehicle", kVehicle, true, nullptr, "number", &register_vehicle},
-      {"change-vehicle-status", kVehicle, false, nullptr, nullptr, &change_status},
-      {"transfer-vehicle", kVehicle, false, nullptr, nullptr, &transfer},
-      {"record-meters", kVehicle, false, nullptr, nullptr, &record_meters},
-      {"retire-vehicle", kVehicle, false, nullptr, nullptr, &retire},
-      {"report-failure", kFailure, true, "F-", "failure_id", &report_failure},
-      {"link-failure", kFailure, false, nullptr, nullptr, &link_failure},
-      {"close-failure", kFailure, false, nullptr, nullptr, &close_failure},
-      {"create-work-order", kWorkOrder, true, "WO-", "work_order_id", &create_work_order},
-      {"schedule-work-order", kWorkOrder, false, nullptr, nullptr, &schedule},
-      {"assign-work-order", kWorkOrder, false, nullptr, nullptr, &assign},
-      {"start-work-order", kWorkOrder, false, nullptr, nullptr, &start},
-      {"consume-parts", kWorkOrder, false, nullptr, nullptr, &consume_parts},
-      {"book-labour", kWorkOrder, false, nullptr, nullptr, &book_labour},
-      {"complete-work-order", kWorkOrder, false, nullptr, nullptr, &complete},
-      {"cancel-work-order", kWorkOrder, false, nullptr, nullptr, &cancel},
-      {"define-part", kPart, true, nullptr, "part_number", &define_part},
-      {"receive-stock", kPart, false, nullptr, nullptr, &receive},
-      {"reserve-stock", kPart, false, nullptr, nullptr, &reserve},
-      {"issue-stock", kPart, false, nullptr, nullptr, &issue},
-      {"return-stock", kPart, false, nullptr, nullptr, &return_stock},
-      {"count-stock", kPart, false, nullptr, nullptr, &count},
+      {"register-vehicle", kVehicle, true, nullptr, "number", &register_vehicle, "VehicleRegistered", {"number"}},
+      {"change-vehicle-status", kVehicle, false, nullptr, nullptr, &change_status, "VehicleStatusChanged", {"previous_status"}},
+      {"transfer-vehicle", kVehicle, false, nullptr, nullptr, &transfer, "VehicleTransferred", {"from_depot"}},
+      {"record-meters", kVehicle, false, nullptr, nullptr, &record_meters, "MeterReadingRecorded", {}},
+      {"retire-vehicle", kVehicle, false, nullptr, nullptr, &retire, "VehicleRetired", {}},
+      {"report-failure", kFailure, true, "F-", "failure_id", &report_failure, "FailureReported", {}},
+      {"link-failure", kFailure, false, nullptr, nullptr, &link_failure, "FailureLinkedToWorkOrder", {}},
+      {"close-failure", kFailure, false, nullptr, nullptr, &close_failure, "FailureClosed", {}},
+      {"create-work-order", kWorkOrder, true, "WO-", "work_order_id", &create_work_order, "WorkOrderCreated", {}},
+      {"schedule-work-order", kWorkOrder, false, nullptr, nullptr, &schedule, "WorkOrderScheduled", {}},
+      {"assign-work-order", kWorkOrder, false, nullptr, nullptr, &assign, "WorkOrderAssigned", {}},
+      {"start-work-order", kWorkOrder, false, nullptr, nullptr, &start, "WorkOrderStarted", {}},
+      {"consume-parts", kWorkOrder, false, nullptr, nullptr, &consume_parts, "WorkOrderPartsConsumed", {"unit_cost"}},
+      {"book-labour", kWorkOrder, false, nullptr, nullptr, &book_labour, "WorkOrderLabourBooked", {}},
+      {"complete-work-order", kWorkOrder, false, nullptr, nullptr, &complete, "WorkOrderCompleted", {}},
+      {"cancel-work-order", kWorkOrder, false, nullptr, nullptr, &cancel, "WorkOrderCancelled", {}},
+      {"define-part", kPart, true, nullptr, "part_number", &define_part, "PartDefined", {"part_number"}},
+      {"receive-stock", kPart, false, nullptr, nullptr, &receive, "StockReceived", {}},
+      {"reserve-stock", kPart, false, nullptr, nullptr, &reserve, "StockReserved", {}},
+      {"issue-stock", kPart, false, nullptr, nullptr, &issue, "StockIssued", {"unit_cost"}},
+      {"return-stock", kPart, false, nullptr, nullptr, &return_stock, "StockReturned", {}},
+      {"count-stock", kPart, false, nullptr, nullptr, &count, "StockCounted", {"adjustment"}},
   };
   return table;
 }

@@ -51,6 +51,8 @@ struct CommandSpec {
   const char* id_prefix = nullptr;  // creates: id generated as <prefix><random> when the body has none
   const char* id_field = nullptr;   // creates: body field that names the id ("number", "part_number")
   std::function<Result<Decision>(const boost::json::object& state, const CommandInput& in, CommandContext& ctx)> decide;
+  const char* event_type = nullptr; // the main event; its schema (minus `derived`) validates the body
+  std::vector<std::string> derived; // payload fields the command computes; not accepted as input
 };
 
 const std::vector<CommandSpec>& command_table();

@@ -1,5 +1,7 @@
 #include "event_schemas.hpp"
 
+#include <algorithm>
+
 #include <boost/json/parse.hpp>
 
 namespace roundhouse::fleet {
@@ -38,6 +40,21 @@ Status register_event_schemas(Registry& registry, const std::string& provider) {
     if (auto st = registry.event_schemas.add(s.event_type, provider, std::move(schema).value()); !st) return st;
   }
   return {};
+}
+
+Result<JsonSchema> input_schema(const std::string& event_type, const std::vector<std::string>& derived) {
+  for (const auto& s : kSchemas) {
+    if (event_type != s.event_type) continue;
+    auto doc = boost::json::parse(s.text).as_object();
+    auto& props = doc["properties"].as_object();
+    boost::json::array required;
+    for (const auto& r : doc["required"].as_array())
+      if (std::find(derived.begin(), derived.end(), r.as_string()) == derived.end()) required.push_back(r);
+    for (const auto& d : derived) props.erase(d);
+    doc["required"] = std::move(required);
+    return JsonSchema::from_json(doc);
+  }
+  return Error{ErrorCode::not_found, "no schema for event type " + event_type};
 }
 
 int current_schema_version(const std::string& event_type) {

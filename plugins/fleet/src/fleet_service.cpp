@@ -55,6 +55,11 @@ FleetService::FleetService(std::shared_ptr<EventStore> store, const Registry& re
     const std::string name = type.name;
     repos_[name] = std::make_unique<AggregateRepository>(store_, registry_, std::move(type), options_.snapshot_every);
   }
+  for (const auto& spec : command_table()) {
+    auto schema = input_schema(spec.event_type, spec.derived);
+    if (!schema) throw std::logic_error("fleet command " + spec.name + ": " + schema.error().message);
+    input_schemas_.emplace(spec.name, std::move(schema).value());
+  }
 }
 
 const AggregateRepository* FleetService::repository(const std::string& aggregate) const {
@@ -98,6 +103,8 @@ Result<CommandResult> FleetService::execute(const std::string& command, std::str
       id = short_id(spec->id_prefix);
     }
   }
+  // Malformed input is reported before any business rule, with the path of the offending field.
+  if (auto st = input_schemas_.at(spec->name).check(body); !st) return st.error();
   if (id.empty()) return Error{ErrorCode::schema_violation, std::string("/") + (spec->id_field ? spec->id_field : "id") + ": is required"};
 
   const std::string correlation = Uuid::generate_v7().to_string();

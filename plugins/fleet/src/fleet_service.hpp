@@ -51,6 +51,7 @@ class FleetService {
   const Registry& registry_;
   FleetOptions options_;
   std::map<std::string, std::unique_ptr<AggregateRepository>> repos_;
+  std::map<std::string, JsonSchema> input_schemas_;  // by command name, built once
 };
 
 }  // namespace roundhouse::fleet
