@@ -15,6 +15,7 @@
 #include "roundhouse/core/status.hpp"
 #include "roundhouse/events/event_store.hpp"
 #include "roundhouse/export.hpp"
+#include "roundhouse/cli/command.hpp"
 #include "roundhouse/domain/aggregate.hpp"
 #include "roundhouse/http/route.hpp"
 #include "roundhouse/projections/projection.hpp"
@@ -79,6 +80,7 @@ class ROUNDHOUSE_API Registry {
   ExtensionPoint<AggregateType> aggregates;        // keyed by stream type
   ExtensionPoint<Upcaster> upcasters;              // keyed by "<event type>@<from version>"
   ExtensionPoint<JsonSchema> event_schemas;        // payload schema keyed by event type
+  ExtensionPoint<CliCommand> cli_commands;         // `roundhouse <name>` subcommands
 
   // Validates an event payload against the schema registered for its type (ok when none is).
   // The violation message starts with the JSON Pointer inside the payload.
