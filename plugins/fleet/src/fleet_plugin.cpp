@@ -1,6 +1,7 @@
 #include "fleet_plugin.hpp"
 
 #include "aggregates.hpp"
+#include "cli_commands.hpp"
 #include "event_schemas.hpp"
 #include "projections.hpp"
 #include "routes.hpp"
@@ -18,6 +19,7 @@ Status register_fleet(Registry& registry, const std::string& provider) {
     const std::string name = factory()->name();
     if (auto st = registry.projections.add(name, provider, factory); !st) return st;
   }
+  if (auto st = fleet::register_cli_commands(registry, provider); !st) return st;
   return fleet::register_routes(registry, provider);
 }
 

@@ -19,7 +19,11 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path
   c->db_ = static_cast<sqlite3*>(native_sqlite_handle(c->session_));
   sqlite3_busy_timeout(c->db_, options.busy_timeout_ms);
   // The first statement that touches the file tells whether it is a SQLite database at all.
-  std::string pragmas = "PRAGMA foreign_keys=ON; PRAGMA synchronous=" + options.synchronous + ";";
+  // A larger page cache and memory-mapped reads keep bulk appends and scans off the syscall path;
+  // checkpointing every ~40 MB of WAL instead of 4 MB amortises the checkpoint's fsyncs.
+  std::string pragmas = "PRAGMA foreign_keys=ON; PRAGMA synchronous=" + options.synchronous +
+                        "; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824; PRAGMA temp_store=MEMORY;";
+  if (!options.read_only) pragmas += " PRAGMA wal_autocheckpoint=10000;";
   pragmas = (options.read_only ? "PRAGMA query_only=ON; " : "PRAGMA journal_mode=WAL; ") + pragmas;
   if (auto st = c->exec(pragmas); !st) return st.error();
   return c;

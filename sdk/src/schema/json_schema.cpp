@@ -8,6 +8,7 @@
 #include <valijson/validator.hpp>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/stream_parser.hpp>
 
 #include <algorithm>
 #include <fstream>
@@ -63,7 +64,9 @@ Result<JsonSchema> JsonSchema::from_file(const std::filesystem::path& file) {
 }
 
 std::vector<SchemaViolation> JsonSchema::validate(const boost::json::value& document) const {
-  valijson::Validator validator;
+  // valijson caches compiled regular expressions inside the Validator; one per thread keeps
+  // `pattern` keywords from being recompiled on every call.
+  thread_local valijson::Validator validator;
   valijson::ValidationResults results;
   valijson::adapters::BoostJsonAdapter adapter(document);
   std::vector<SchemaViolation> out;
@@ -99,9 +102,21 @@ Result<boost::json::value> read_json_file(const std::filesystem::path& file) {
   boost::json::parse_options opts;
   opts.allow_comments = true;
   opts.allow_trailing_commas = true;
-  auto v = boost::json::parse(text, ec, {}, opts);
-  if (ec) return Error{ErrorCode::invalid_argument, file.string() + ": invalid JSON: " + ec.message()};
-  return v;
+  boost::json::stream_parser parser({}, opts);
+  const std::size_t consumed = parser.write(text.data(), text.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec) {
+    // Point at the line and column where parsing stopped, as an editor would.
+    const std::size_t at = std::min(consumed, text.size());
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < at; ++i) {
+      if (text[i] == '\n') ++line, column = 1;
+      else ++column;
+    }
+    return Error{ErrorCode::invalid_argument, file.string() + ": invalid JSON at line " + std::to_string(line) +
+                                                  ", column " + std::to_string(column) + ": " + ec.message()};
+  }
+  return parser.release();
 }
 
 }  // namespace roundhouse

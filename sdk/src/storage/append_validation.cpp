@@ -61,6 +61,7 @@ Result<PreparedAppend> prepare_append(AppendRequest&& request, const LogStoreOpt
                      "' must start with a letter and contain only letters, digits, '_', '-', '.'");
     if (!in.payload.is_object()) return invalid(where + ".payload must be a JSON object");
     if (in.id.is_nil()) in.id = Uuid::generate_v7();
+    else out.has_client_ids = true;
     if (!seen.insert(in.id).second) return invalid(where + ".id " + in.id.to_string() + " appears twice");
     in.metadata.tenant = out.tenant;
 

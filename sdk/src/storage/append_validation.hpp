@@ -14,6 +14,7 @@ struct PreparedAppend {
   ExpectedVersion expected = ExpectedVersion::any();
   std::string tenant;
   std::vector<RecordedEvent> events;  // stream, id, type, occurred_at (0 = now), tenant, payload, metadata
+  bool has_client_ids = false;        // false: every id was generated here, so none can be stored yet
 };
 
 Result<PreparedAppend> prepare_append(AppendRequest&& request, const LogStoreOptions& options);
