@@ -26,7 +26,7 @@ using rh::fleet::str;
 
 namespace {
 
-const fs::path kSample = fs::path(__FILE__).parent_path() / "../../../examples/data/import-sample";
+const fs::path kSample = ROUNDHOUSE_IMPORT_SAMPLE_DIR;
 
 demo::DemoConfig config(const char* size, std::uint64_t seed = 1) { return demo::make_demo_config(size, seed).value(); }
 
