@@ -15,7 +15,8 @@ namespace {
 
 constexpr const char* kSelectColumns =
     "SELECT e.position, s.aggregate_type, s.aggregate_id, e.version, e.event_id, e.event_type, e.occurred_at, "
-    "e.recorded_at, e.tenant, e.payload, e.metadata, e.hash FROM events e JOIN streams s ON s.stream_pk = e.stream_pk ";
+    "e.recorded_at, e.tenant, e.payload, e.metadata, e.hash FROM events e ";
+constexpr const char* kJoinStreams = "JOIN streams s ON s.stream_pk = e.stream_pk ";
 
 void assign_text(std::string& out, sqlite3_stmt* s, int col) {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
@@ -307,7 +308,7 @@ class SqliteBackend final : public LogBackend {
     if (!lease) return lease.error();
     Connection& c = ***lease;
     const bool forward = o.direction == Direction::forward;
-    std::string sql = std::string(kSelectColumns) + "WHERE s.aggregate_type = ?1 AND s.aggregate_id = ?2 ";
+    std::string sql = std::string(kSelectColumns) + kJoinStreams + "WHERE s.aggregate_type = ?1 AND s.aggregate_id = ?2 ";
     if (forward) sql += "AND e.version >= ?3 ORDER BY e.version ASC LIMIT ?4";
     else sql += "AND e.version <= ?3 ORDER BY e.version DESC LIMIT ?4";
     auto stmt = c.prepare(sql);
@@ -325,7 +326,10 @@ class SqliteBackend final : public LogBackend {
     if (!lease) return lease.error();
     Connection& c = ***lease;
     // The SQL text depends only on how many values each filter has, so statements stay cached.
-    std::string sql = std::string(kSelectColumns) + "WHERE e.position >= ?1";
+    // CROSS JOIN keeps events as the outer loop: SQLite walks positions from ?1 and stops at the
+    // LIMIT, instead of collecting every event of the filtered aggregate type and sorting it
+    // (which made a projection's 1000-event catch-up batch cost a full scan of that type).
+    std::string sql = std::string(kSelectColumns) + "CROSS " + kJoinStreams + "WHERE e.position >= ?1";
     int next = 3;
     auto in_list = [&](const char* column, std::size_t n) {
       if (n == 0) return;

@@ -68,16 +68,22 @@ class LogStore final : public EventStore, public std::enable_shared_from_this<Lo
 
   Result<std::vector<RecordedEvent>> read_stream(const StreamId& stream,
                                                  const ReadStreamOptions& options) override {
-    auto head = backend_->stream_head(stream);
-    if (!head) return head.error();
-    if (head->version == 0 || (options.tenant && *options.tenant != head->tenant))
-      return Error{ErrorCode::not_found, "stream " + to_string(stream) + " does not exist"};
+    // Events carry their stream's owner, so a non-empty read answers existence and tenancy
+    // without a second query; only an empty one needs the head to tell "empty range" from "none".
     std::vector<RecordedEvent> out;
     auto st = backend_->read_stream(stream, options, [&](const RecordedEvent& e) {
       out.push_back(e);
       return true;
     });
     if (!st) return st.error();
+    const auto missing = [&] { return Error{ErrorCode::not_found, "stream " + to_string(stream) + " does not exist"}; };
+    if (!out.empty()) {
+      if (options.tenant && *options.tenant != out.front().tenant) return missing();
+      return out;
+    }
+    auto head = backend_->stream_head(stream);
+    if (!head) return head.error();
+    if (head->version == 0 || (options.tenant && *options.tenant != head->tenant)) return missing();
     return out;
   }
 

@@ -2,7 +2,7 @@
 
 Every test starts its own `roundhouse serve` on a random loopback port (--listen 127.0.0.1:0
 --port-file) with its own store (memory: or a temporary SQLite file). The build is found through
-ROUNDHOUSE_BUILD_DIR (default /work/main/build): bin/roundhouse and lib/roundhouse/plugins.
+ROUNDHOUSE_BUILD_DIR (default <repo>/build): bin/roundhouse and lib/roundhouse/plugins.
 Standard library only (http.client, subprocess), so it runs with Debian's /usr/bin/python3.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-BUILD_DIR = Path(os.environ.get("ROUNDHOUSE_BUILD_DIR", "/work/main/build")).resolve()
+BUILD_DIR = Path(os.environ.get("ROUNDHOUSE_BUILD_DIR", Path(__file__).resolve().parents[3] / "build")).resolve()
 BINARY = BUILD_DIR / "bin" / "roundhouse"
 PLUGIN_DIR = BUILD_DIR / "lib" / "roundhouse" / "plugins"
 
