@@ -5,13 +5,14 @@
 #include <boost/json/serialize.hpp>
 
 #include "demo/demo_command.hpp"
+#include "fleet_command.hpp"
 #include "import/import_command.hpp"
 
 namespace roundhouse::fleet {
 namespace json = boost::json;
 
 Status register_cli_commands(Registry& registry, const std::string& provider) {
-  for (auto command : {demo::demo_command(), import::import_command()}) {
+  for (auto command : {fleet_command(), demo::demo_command(), import::import_command()}) {
     std::string name = command.name;
     if (auto st = registry.cli_commands.add(std::move(name), provider, std::move(command)); !st) return st;
   }

@@ -1,6 +1,7 @@
 #pragma once
-// The fleet plugin's CLI subcommands: `roundhouse demo` (demo/demo_command.cpp) and
-// `roundhouse import` (import/import_command.cpp), registered in Registry::cli_commands.
+// The fleet plugin's CLI subcommands: `roundhouse fleet` (fleet_command.cpp), `roundhouse demo`
+// (demo/demo_command.cpp) and `roundhouse import` (import/import_command.cpp), registered in
+// Registry::cli_commands.
 
 #include <iosfwd>
 #include <string>

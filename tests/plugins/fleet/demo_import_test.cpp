@@ -40,26 +40,6 @@ std::string fingerprint(const demo::DemoEvent& e) {
 
 class DemoImportTest : public FleetTest {
  protected:
-  struct CliRun {
-    int code;
-    std::string out, err;
-  };
-  CliRun cli(const std::string& command, std::vector<std::string> args) {
-    auto entry = registry_.cli_commands.find(command);
-    EXPECT_TRUE(entry.has_value()) << command << " is not registered";
-    if (!entry) return {-1, "", ""};
-    std::ostringstream out, err;
-    rh::CliContext ctx;
-    ctx.args = std::move(args);
-    ctx.open_store = [this]() -> rh::Result<std::shared_ptr<rh::EventStore>> { return store_; };
-    ctx.registry = &registry_;
-    ctx.out = &out;
-    ctx.err = &err;
-    ctx.actor = "importer";
-    ctx.tenant = "acme";
-    const int code = entry->value.run(ctx);
-    return {code, out.str(), err.str()};
-  }
   std::vector<rh::RecordedEvent> all_events() { return store_->read_all(rh::ReadAllOptions{}).value(); }
   json::object state(const std::string& aggregate, const std::string& id) {
     auto loaded = service_->load(aggregate, id, "acme");

@@ -1,9 +1,11 @@
 #pragma once
 // A memory: store with the fleet plugin registered, and helpers to run commands.
+#include <sstream>
 #include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
 
+#include "roundhouse/cli/command.hpp"
 #include "fleet_plugin.hpp"
 #include "fleet_service.hpp"
 #include "storage_memory.hpp"
@@ -37,6 +39,28 @@ class FleetTest : public ::testing::Test {
                                            {"due_date", "2026-12-01"}, {"system", "doors"}});
     EXPECT_TRUE(r.ok());
     return r.ok() ? r->id : "";
+  }
+
+  // Runs a registered CLI subcommand against this fixture's store, as tenant "acme".
+  struct CliRun {
+    int code;
+    std::string out, err;
+  };
+  CliRun cli(const std::string& command, std::vector<std::string> args, const std::string& actor = "importer") {
+    auto entry = registry_.cli_commands.find(command);
+    EXPECT_TRUE(entry.has_value()) << command << " is not registered";
+    if (!entry) return {-1, "", ""};
+    std::ostringstream out, err;
+    rh::CliContext ctx;
+    ctx.args = std::move(args);
+    ctx.open_store = [this]() -> rh::Result<std::shared_ptr<rh::EventStore>> { return store_; };
+    ctx.registry = &registry_;
+    ctx.out = &out;
+    ctx.err = &err;
+    ctx.actor = actor;
+    ctx.tenant = "acme";
+    const int code = entry->value.run(ctx);
+    return {code, out.str(), err.str()};
   }
 
   rh::Registry registry_;

@@ -1,5 +1,7 @@
 #include "demo/demo_command.hpp"
 
+#include "roundhouse/cli/args.hpp"
+
 #include <charconv>
 #include <ostream>
 
@@ -36,35 +38,24 @@ struct Parsed {
 
 Result<Parsed> parse(const std::vector<std::string>& args) {
   Parsed p;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i], value;
-    bool has_value = false;
-    if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-      value = arg.substr(eq + 1), arg = arg.substr(0, eq), has_value = true;
-    }
-    auto take = [&]() -> Result<std::string> {
-      if (has_value) return value;
-      if (i + 1 >= args.size()) return Error{ErrorCode::invalid_argument, arg + " needs a value"};
-      return args[++i];
-    };
-    if (arg == "--help" || arg == "-h") {
+  ArgReader arg(args);
+  while (arg.next()) {
+    if (arg.is_help()) {
       p.help = true;
-    } else if (arg == "--dry-run") {
+    } else if (arg.name() == "--dry-run") {
       p.dry_run = true;
-    } else if (arg == "--validate") {
+    } else if (arg.name() == "--validate") {
       p.validate = true;
-    } else if (arg == "--size" || arg == "--start" || arg == "--seed") {
-      auto v = take();
+    } else if (arg.name() == "--size" || arg.name() == "--start") {
+      auto v = arg.value();
       if (!v) return v.error();
-      if (arg == "--size") p.size = *v;
-      else if (arg == "--start") p.start = *v;
-      else {
-        auto r = std::from_chars(v->data(), v->data() + v->size(), p.seed);
-        if (r.ec != std::errc{} || r.ptr != v->data() + v->size() || v->empty())
-          return Error{ErrorCode::invalid_argument, "--seed must be a non-negative integer, not '" + *v + "'"};
-      }
+      (arg.name() == "--size" ? p.size : p.start) = *v;
+    } else if (arg.name() == "--seed") {
+      auto v = arg.unsigned_value();
+      if (!v) return v.error();
+      p.seed = *v;
     } else {
-      return Error{ErrorCode::invalid_argument, "unknown argument '" + args[i] + "'"};
+      return arg.unknown();
     }
   }
   return p;

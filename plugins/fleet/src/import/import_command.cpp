@@ -5,6 +5,7 @@
 
 #include "cli_commands.hpp"
 #include "import/importer.hpp"
+#include "roundhouse/cli/args.hpp"
 
 namespace roundhouse::fleet::import {
 namespace {
@@ -43,30 +44,18 @@ Result<Parsed> parse(const std::vector<std::string>& args) {
                                                     {"--parts", Kind::parts}};
   Parsed p;
   std::string dir;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i], value;
-    bool has_value = false;
-    if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos)
-      value = arg.substr(eq + 1), arg = arg.substr(0, eq), has_value = true;
-    auto take = [&]() -> Result<std::string> {
-      if (has_value) return value;
-      if (i + 1 >= args.size() || args[i + 1].empty()) return Error{ErrorCode::invalid_argument, arg + " needs a file"};
-      return args[++i];
-    };
-    if (arg == "--help" || arg == "-h") {
+  ArgReader arg(args);
+  while (arg.next()) {
+    if (arg.is_help()) {
       p.help = true;
-    } else if (arg == "--dry-run") {
+    } else if (arg.name() == "--dry-run") {
       p.dry_run = true;
-    } else if (arg == "--dir") {
-      auto v = take();
-      if (!v) return v.error();
-      dir = *v;
-    } else if (auto f = flags.find(arg); f != flags.end()) {
-      auto v = take();
-      if (!v) return v.error();
-      p.sources.files[f->second] = *v;
+    } else if (auto f = flags.find(arg.name()); arg.name() == "--dir" || f != flags.end()) {
+      auto v = arg.value();
+      if (!v || v->empty()) return Error{ErrorCode::invalid_argument, arg.name() + " needs a file"};
+      (f == flags.end() ? dir : p.sources.files[f->second]) = *v;
     } else {
-      return Error{ErrorCode::invalid_argument, "unknown argument '" + args[i] + "'"};
+      return arg.unknown();
     }
   }
   if (!dir.empty()) {

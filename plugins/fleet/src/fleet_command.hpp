@@ -1,0 +1,11 @@
+#pragma once
+// `roundhouse fleet ...`: the fleet's HTTP commands and aggregate reads from the command line, run
+// through the same FleetService (schema check, domain rules, optimistic append) as the routes.
+
+#include "roundhouse/cli/command.hpp"
+
+namespace roundhouse::fleet {
+
+CliCommand fleet_command();
+
+}  // namespace roundhouse::fleet
