@@ -11,8 +11,8 @@
 namespace roundhouse::fleet {
 namespace json = boost::json;
 
-Status register_cli_commands(Registry& registry, const std::string& provider) {
-  for (auto command : {fleet_command(), demo::demo_command(), import::import_command()}) {
+Status register_cli_commands(Registry& registry, const std::string& provider, const FleetOptions& options) {
+  for (auto command : {fleet_command(options), demo::demo_command(), import::import_command()}) {
     std::string name = command.name;
     if (auto st = registry.cli_commands.add(std::move(name), provider, std::move(command)); !st) return st;
   }

@@ -8,11 +8,12 @@
 
 #include <boost/json/value.hpp>
 
+#include "fleet_service.hpp"
 #include "roundhouse/plugin/registry.hpp"
 
 namespace roundhouse::fleet {
 
-Status register_cli_commands(Registry& registry, const std::string& provider = "fleet");
+Status register_cli_commands(Registry& registry, const std::string& provider, const FleetOptions& options);
 
 // Writes JSON indented two spaces per level, one member per line (objects and arrays nest; empty
 // ones stay on one line). The summaries of `demo` and `import` are printed this way.

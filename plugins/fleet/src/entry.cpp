@@ -4,7 +4,9 @@
 
 namespace {
 roundhouse::Status start(roundhouse::PluginContext& ctx) {
-  return roundhouse::plugins::register_fleet(ctx.registry(), ctx.plugin_name());
+  auto options = roundhouse::fleet::fleet_options_from(ctx.config());
+  if (!options) return options.error();
+  return roundhouse::plugins::register_fleet(ctx.registry(), ctx.plugin_name(), *options);
 }
 }  // namespace
 

@@ -110,7 +110,7 @@ int fail(CliContext& ctx, const std::string& message, int code) {
   return code;
 }
 
-int run(CliContext& ctx) {
+int run(CliContext& ctx, const FleetOptions& options) {
   auto parsed = parse(ctx.args);
   if (!parsed) return fail(ctx, parsed.error().message, 2);
   if (parsed->help) {
@@ -141,7 +141,7 @@ int run(CliContext& ctx) {
   if (!ctx.registry || !ctx.open_store) return fail(ctx, "no store is configured", 1);
   auto store = ctx.open_store();
   if (!store) return fail(ctx, "cannot open the store: " + store.error().message, 1);
-  FleetService service(*store, *ctx.registry);
+  FleetService service(*store, *ctx.registry, options);
 
   if (show) {
     const char* aggregate = show_types().at(pos[1]);
@@ -161,8 +161,9 @@ int run(CliContext& ctx) {
 
 }  // namespace
 
-CliCommand fleet_command() {
-  return CliCommand{"fleet", "run a fleet command or show an aggregate (as the /api/v1/fleet routes do)", kUsage, &run};
+CliCommand fleet_command(const FleetOptions& options) {
+  return CliCommand{"fleet", "run a fleet command or show an aggregate (as the /api/v1/fleet routes do)", kUsage,
+                    [options](CliContext& ctx) { return run(ctx, options); }};
 }
 
 }  // namespace roundhouse::fleet

@@ -8,7 +8,7 @@
 
 namespace roundhouse::plugins {
 
-Status register_fleet(Registry& registry, const std::string& provider) {
+Status register_fleet(Registry& registry, const std::string& provider, const fleet::FleetOptions& options) {
   for (auto type : {fleet::vehicle_type(), fleet::failure_type(), fleet::work_order_type(), fleet::part_type()}) {
     std::string name = type.name;
     if (auto st = registry.aggregates.add(std::move(name), provider, std::move(type)); !st) return st;
@@ -19,8 +19,8 @@ Status register_fleet(Registry& registry, const std::string& provider) {
     const std::string name = factory()->name();
     if (auto st = registry.projections.add(name, provider, factory); !st) return st;
   }
-  if (auto st = fleet::register_cli_commands(registry, provider); !st) return st;
-  return fleet::register_routes(registry, provider);
+  if (auto st = fleet::register_cli_commands(registry, provider, options); !st) return st;
+  return fleet::register_routes(registry, provider, options);
 }
 
 }  // namespace roundhouse::plugins

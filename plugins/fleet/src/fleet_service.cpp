@@ -1,10 +1,31 @@
 #include "fleet_service.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include "aggregates.hpp"
 #include "event_schemas.hpp"
 #include "json_access.hpp"
 
 namespace roundhouse::fleet {
+
+Result<FleetOptions> fleet_options_from(const boost::json::object& config) {
+  FleetOptions o;
+  for (const auto& [key, value] : config) {
+    const auto n = value.if_int64();
+    if (key == "snapshot_every" && n && *n >= 0 && *n <= 1'000'000'000) {
+      o.snapshot_every = static_cast<std::size_t>(*n);
+    } else if (key == "max_retries" && n && *n >= 0 && *n <= 100) {
+      o.max_retries = static_cast<int>(*n);
+    } else if (key == "snapshot_every" || key == "max_retries") {
+      return Error{ErrorCode::invalid_argument, "fleet: " + std::string(key) + " must be an integer in range, not " +
+                                                    boost::json::serialize(value)};
+    } else {
+      return Error{ErrorCode::invalid_argument, "fleet: unknown setting '" + std::string(key) +
+                                                    "' (known: snapshot_every, max_retries)"};
+    }
+  }
+  return o;
+}
 namespace json = boost::json;
 
 namespace {

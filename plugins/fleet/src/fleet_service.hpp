@@ -26,10 +26,15 @@ struct CommandResult {
   boost::json::object to_json() const;
 };
 
+// The plugin's settings: `"plugins": {"fleet": {"snapshot_every": 100, "max_retries": 5}}` in the
+// host configuration.
 struct FleetOptions {
-  std::size_t snapshot_every = 100;
-  int max_retries = 5;
+  std::size_t snapshot_every = 100;  // snapshot an aggregate every N versions; 0: never
+  int max_retries = 5;               // re-decide this often when another writer moved the aggregate
 };
+
+// Reads FleetOptions from the plugin's configuration section; invalid_argument names a bad key.
+Result<FleetOptions> fleet_options_from(const boost::json::object& config);
 
 class FleetService {
  public:

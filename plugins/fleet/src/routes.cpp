@@ -12,21 +12,22 @@ namespace json = boost::json;
 namespace {
 
 // One FleetService per store; the host opens one store for the life of the process.
-std::shared_ptr<FleetService> service_for(const Services& services) {
+std::shared_ptr<FleetService> service_for(const Services& services, const FleetOptions& options) {
   static std::mutex mu;
   static std::map<const EventStore*, std::shared_ptr<FleetService>> by_store;
   std::lock_guard lock(mu);
   auto& s = by_store[services.store.get()];
-  if (!s) s = std::make_shared<FleetService>(services.store, *services.registry);
+  if (!s) s = std::make_shared<FleetService>(services.store, *services.registry, options);
   return s;
 }
 
-Result<HttpResponse> run_command(const HttpRequest& req, const std::string& command, bool creates) {
+Result<HttpResponse> run_command(const HttpRequest& req, const std::string& command, bool creates,
+                                 const FleetOptions& options) {
   if (!req.json.is_object() && !(req.body.empty() && !creates))
     return Error{ErrorCode::invalid_argument, "the request body must be a JSON object"};
   json::object body = req.json.is_object() ? req.json.get_object() : json::object{};
   auto it = req.path_params.find("id");
-  auto result = service_for(*req.services)->execute(command, it == req.path_params.end() ? "" : it->second,
+  auto result = service_for(*req.services, options)->execute(command, it == req.path_params.end() ? "" : it->second,
                                                     std::move(body), req.principal);
   if (!result) return result.error();
   HttpResponse res;
@@ -35,9 +36,9 @@ Result<HttpResponse> run_command(const HttpRequest& req, const std::string& comm
   return res;
 }
 
-Result<HttpResponse> get_aggregate(const HttpRequest& req, const std::string& aggregate) {
+Result<HttpResponse> get_aggregate(const HttpRequest& req, const std::string& aggregate, const FleetOptions& options) {
   const std::string& id = req.path_params.at("id");
-  auto loaded = service_for(*req.services)->load(aggregate, id, req.principal.tenant);
+  auto loaded = service_for(*req.services, options)->load(aggregate, id, req.principal.tenant);
   if (!loaded) return loaded.error();
   if (loaded->version == 0) return Error{ErrorCode::not_found, aggregate + " '" + id + "' does not exist"};
   HttpResponse res;
@@ -79,12 +80,12 @@ const CommandRoute kCommandRoutes[] = {
 
 }  // namespace
 
-Status register_routes(Registry& registry, const std::string& provider) {
+Status register_routes(Registry& registry, const std::string& provider, const FleetOptions& options) {
   for (const auto& r : kCommandRoutes) {
     const std::string command = r.command;
     const bool creates = r.creates;
     Route route{"POST", r.path, "writer", r.summary,
-                [command, creates](const HttpRequest& req) { return run_command(req, command, creates); }};
+                [command, creates, options](const HttpRequest& req) { return run_command(req, command, creates, options); }};
     if (auto st = registry.add_route(provider, std::move(route)); !st) return st;
   }
   const std::pair<const char*, const char*> reads[] = {{"/api/v1/fleet/vehicles/{id}", kVehicle},
@@ -94,7 +95,7 @@ Status register_routes(Registry& registry, const std::string& provider) {
   for (const auto& [path, aggregate] : reads) {
     const std::string agg = aggregate;
     Route route{"GET", path, "reader", "Current state of one " + agg + " (snapshot + tail)",
-                [agg](const HttpRequest& req) { return get_aggregate(req, agg); }};
+                [agg, options](const HttpRequest& req) { return get_aggregate(req, agg, options); }};
     if (auto st = registry.add_route(provider, std::move(route)); !st) return st;
   }
   Route list{"GET", "/api/v1/fleet/commands", "reader", "Fleet commands and their routes",

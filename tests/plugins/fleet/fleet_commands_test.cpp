@@ -178,3 +178,18 @@ TEST_F(FleetTest, AnotherTenantCannotSeeOrChangeTheFleet) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::not_found);
 }
+
+TEST(FleetOptionsTest, ReadsThePluginSectionAndNamesABadSetting) {
+  auto o = rh::fleet::fleet_options_from(json::object{{"snapshot_every", 0}, {"max_retries", 2}});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->snapshot_every, 0u);
+  EXPECT_EQ(o->max_retries, 2);
+  EXPECT_EQ(rh::fleet::fleet_options_from({}).value().snapshot_every, 100u);
+
+  auto bad = rh::fleet::fleet_options_from(json::object{{"snapshot_every", "often"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("snapshot_every"), std::string::npos);
+  auto unknown = rh::fleet::fleet_options_from(json::object{{"snapshots", 5}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("unknown setting 'snapshots'"), std::string::npos);
+}
