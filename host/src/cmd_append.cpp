@@ -10,6 +10,7 @@
 #include "append_codec.hpp"
 #include "cli.hpp"
 #include "runtime.hpp"
+#include "roundhouse/core/json_text.hpp"
 
 namespace roundhouse::host {
 namespace po = boost::program_options;
@@ -70,7 +71,7 @@ int cmd_append(const std::vector<std::string>& args) {
     json::object result = pending.front().get();
     pending.pop_front();
     if (!result.at("ok").as_bool()) all_ok = false;
-    std::cout << json::serialize(result) << '\n';
+    std::cout << to_json_text(result) << '\n';
   };
   auto ready = [](json::object o) {
     std::promise<json::object> p;

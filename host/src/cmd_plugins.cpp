@@ -6,6 +6,7 @@
 #include "cli.hpp"
 #include "runtime.hpp"
 #include "table.hpp"
+#include "roundhouse/core/json_text.hpp"
 
 namespace roundhouse::host {
 namespace po = boost::program_options;
@@ -36,7 +37,7 @@ int cmd_plugins(const std::vector<std::string>& args) {
                      {"state", to_string(p.state)}, {"reason", p.reason}, {"file", p.path.string()}};
       list.push_back(std::move(o));
     }
-    std::cout << json::serialize(list) << std::endl;
+    std::cout << to_json_text(list) << std::endl;
     return kExitOk;
   }
   Table table({"NAME", "VERSION", "KIND", "STATE", "REASON"});

@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "runtime.hpp"
+#include "roundhouse/core/json_text.hpp"
 
 namespace roundhouse::host {
 namespace po = boost::program_options;
@@ -15,7 +16,7 @@ namespace json = boost::json;
 namespace {
 
 void print(const RecordedEvent& e) {
-  std::string line = json::serialize(e.to_json());
+  std::string line = to_json_text(e.to_json());
   line.push_back('\n');
   std::fwrite(line.data(), 1, line.size(), stdout);
 }

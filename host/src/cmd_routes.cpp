@@ -8,6 +8,7 @@
 #include "handlers.hpp"
 #include "runtime.hpp"
 #include "table.hpp"
+#include "roundhouse/core/json_text.hpp"
 
 namespace roundhouse::host {
 namespace po = boost::program_options;
@@ -41,7 +42,7 @@ int cmd_routes(const std::vector<std::string>& args) {
     for (const auto& r : router.routes())
       list.push_back(json::object{{"method", r.method}, {"pattern", r.pattern}, {"role", r.role},
                                   {"provider", r.provider}, {"summary", r.summary}});
-    std::cout << json::serialize(list) << std::endl;
+    std::cout << to_json_text(list) << std::endl;
     return kExitOk;
   }
   Table table({"METHOD", "PATTERN", "ROLE", "PROVIDER", "SUMMARY"});

@@ -5,6 +5,7 @@
 
 #include "cli.hpp"
 #include "runtime.hpp"
+#include "roundhouse/core/json_text.hpp"
 
 namespace roundhouse::host {
 namespace po = boost::program_options;
@@ -44,7 +45,7 @@ int cmd_verify(const std::vector<std::string>& args) {
       o["first_bad_position"] = report->first_bad_position;
       o["reason"] = report->reason;
     }
-    std::cout << json::serialize(o) << std::endl;
+    std::cout << to_json_text(o) << std::endl;
   } else if (report->ok) {
     std::cout << "chain verifies: " << report->events_checked << " events, last position " << report->last_position
               << std::endl;

@@ -7,6 +7,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "roundhouse/core/json_text.hpp"
+
 #include "roundhouse/core/time.hpp"
 
 namespace roundhouse::host {
@@ -43,7 +45,7 @@ void Log::write(LogLevel level, std::string_view msg, boost::json::object fields
   line["msg"] = msg;
   for (auto& kv : fields)
     if (kv.key() != "ts" && kv.key() != "level" && kv.key() != "msg") line[kv.key()] = std::move(kv.value());
-  std::string text = boost::json::serialize(line);
+  std::string text = to_json_text(line);
   text.push_back('\n');
   // write(2) is atomic on pipes only up to PIPE_BUF bytes; the lock covers longer lines.
   static std::mutex mu;

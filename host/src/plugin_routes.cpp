@@ -7,6 +7,7 @@
 #include "log.hpp"
 #include "problem.hpp"
 #include "roundhouse/plugin/registry.hpp"
+#include "roundhouse/core/json_text.hpp"
 
 namespace roundhouse::host {
 namespace json = boost::json;
@@ -38,7 +39,7 @@ void run_plugin_route(AppContext& ctx, const Route& route, Request& req, Reply r
     r.body = std::move(out->body);
     if (!out->content_type.empty()) r.content_type = out->content_type;
   } else {
-    r.body = json::serialize(out->json);
+    r.body = to_json_text(out->json);
   }
   for (auto& [k, v] : out->headers) r.headers.emplace_back(k, v);
   reply(std::move(r));

@@ -1,4 +1,5 @@
 #include "problem.hpp"
+#include "roundhouse/core/json_text.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -8,7 +9,7 @@ namespace json = boost::json;
 Response Response::json(int status, const boost::json::value& value) {
   Response r;
   r.status = status;
-  r.body = json::serialize(value);
+  r.body = to_json_text(value);
   return r;
 }
 

@@ -6,6 +6,7 @@
 
 #include "demo/demo_command.hpp"
 #include "fleet_command.hpp"
+#include "roundhouse/core/json_text.hpp"
 #include "import/import_command.hpp"
 
 namespace roundhouse::fleet {
@@ -42,7 +43,7 @@ void pretty(std::ostream& out, const json::value& v, int depth) {
     }
     out << close << "]";
   } else {
-    out << json::serialize(v);
+    out << to_json_text(v);
   }
 }
 
