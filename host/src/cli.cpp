@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "log.hpp"
+#include "runtime.hpp"
 
 namespace roundhouse::host {
 namespace po = boost::program_options;
@@ -17,6 +18,11 @@ const std::vector<Command>& commands() {
       {"append", "append events from JSON lines on stdin", &cmd_append},
       {"read", "print events as JSON lines (one stream, or the whole log)", &cmd_read},
       {"verify", "verify the hash chain of the whole log", &cmd_verify},
+      {"projections", "projection status, a read model's state, rebuild (list | state NAME | rebuild NAME)",
+       &cmd_projections},
+      {"time-travel", "an aggregate or the fleet as of a time (state-at | compare | history | fleet-at | types)",
+       &cmd_time_travel},
+      {"audit", "who recorded what, anomaly flags, window replay (trail | anomalies | replay)", &cmd_audit},
   };
   return list;
 }
@@ -25,17 +31,88 @@ void print_error(const std::string& command, const std::string& message) {
   std::cerr << "roundhouse" << (command.empty() ? "" : " " + command) << ": " << message << std::endl;
 }
 
+std::optional<std::string> take_action(std::vector<std::string>& args, std::initializer_list<const char*> actions) {
+  if (args.empty() || args.front().starts_with("-")) return std::nullopt;
+  for (const char* a : actions) {
+    if (args.front() == a) {
+      args.erase(args.begin());
+      return std::string(a);
+    }
+  }
+  std::string list;
+  for (const char* a : actions) list += (list.empty() ? "" : ", ") + std::string(a);
+  throw UsageError("unknown action '" + args.front() + "' (actions: " + list + ")");
+}
+
+std::optional<std::string> take_word(std::vector<std::string>& args) {
+  if (args.empty() || args.front().starts_with("-")) return std::nullopt;
+  std::string word = args.front();
+  args.erase(args.begin());
+  return word;
+}
+
+std::multimap<std::string, std::string> options_as_params(const po::variables_map& vm,
+                                                          std::initializer_list<const char*> names) {
+  std::multimap<std::string, std::string> out;
+  for (const char* name : names) {
+    if (!vm.count(name)) continue;
+    std::string key = name;
+    std::replace(key.begin(), key.end(), '-', '_');
+    const auto& v = vm[name].value();
+    if (const auto* one = boost::any_cast<std::string>(&v)) out.emplace(key, *one);
+    else if (const auto* many = boost::any_cast<std::vector<std::string>>(&v))
+      for (const auto& m : *many) out.emplace(key, m);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> key_value_option(const po::variables_map& vm, const char* name) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!vm.count(name)) return out;
+  for (const auto& item : vm[name].as<std::vector<std::string>>()) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError(std::string("--") + name + " must be KEY=VALUE, got '" + item + "'");
+    out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  return out;
+}
+
+void check_action_options(const po::variables_map& vm, const std::string& action,
+                          const std::vector<const char*>& given, std::initializer_list<const char*> allowed) {
+  for (const char* name : given)
+    if (vm.count(name) && std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return std::string(a) == name; }))
+      throw UsageError(std::string("--") + name + " does not apply to '" + action + "'");
+}
+
+std::shared_ptr<EventStore> open_command_store(const std::string& command, Runtime& rt, const Config& config) {
+  if (auto st = rt.load_plugins(config); !st) {
+    print_error(command, st.message());
+    return nullptr;
+  }
+  auto store = rt.open_store(config);
+  if (!store) {
+    print_error(command, store.error().message);
+    return nullptr;
+  }
+  return *store;
+}
+
 namespace {
 
 void print_usage(std::ostream& out) {
   out << "usage: roundhouse <command> [options]\n\n"
          "Fleet maintenance event store and server.\n\ncommands:\n";
+  const auto extra = plugin_command_summaries();
+  std::size_t width = 10;  // the summaries start in one column, after the longest name
+  for (const auto& c : commands()) width = std::max(width, std::string(c.name).size() + 2);
+  for (const auto& e : extra) width = std::max(width, e.first.size() + 2);
   auto row = [&](std::string name, const std::string& summary) {
-    name.resize(std::max<std::size_t>(10, name.size() + 2), ' ');
+    name.resize(width, ' ');
     out << "  " << name << summary << "\n";
   };
   for (const auto& c : commands()) row(c.name, c.summary);
-  if (auto extra = plugin_command_summaries(); !extra.empty()) {
+  if (!extra.empty()) {
     out << "\nplugin commands:\n";
     for (const auto& [name, summary] : extra) row(name, summary);
   }

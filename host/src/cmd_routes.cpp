@@ -35,6 +35,9 @@ int cmd_routes(const std::vector<std::string>& args) {
   Router router;
   if (auto st = add_system_routes(router, ctx); !st) throw std::logic_error(st.message());
   if (auto st = add_event_routes(router, ctx); !st) throw std::logic_error(st.message());
+  if (auto st = add_projection_routes(router, ctx); !st) throw std::logic_error(st.message());
+  if (auto st = add_time_travel_routes(router, ctx); !st) throw std::logic_error(st.message());
+  if (auto st = add_audit_routes(router, ctx); !st) throw std::logic_error(st.message());
   add_plugin_routes(router, ctx);
 
   if (vm->count("json")) {

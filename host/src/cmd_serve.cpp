@@ -14,7 +14,7 @@
 #include "handlers.hpp"
 #include "http_server.hpp"
 #include "log.hpp"
-#include "roundhouse/projections/projection_engine.hpp"
+#include "projections.hpp"
 #include "runtime.hpp"
 
 namespace roundhouse::host {
@@ -44,17 +44,6 @@ sigset_t block_shutdown_signals() {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
-}
-
-std::unique_ptr<ProjectionEngine> start_projections(Runtime& rt, const std::shared_ptr<EventStore>& store) {
-  auto factories = rt.registry().projections.list();
-  if (factories.empty()) return nullptr;
-  auto engine = std::make_unique<ProjectionEngine>(store);
-  for (const auto& f : factories) {
-    if (auto st = engine->add(f.value); !st)
-      Log::warn("projection not started", {{"projection", f.name}, {"provider", f.provider}, {"reason", st.message()}});
-  }
-  return engine;
 }
 
 }  // namespace
@@ -106,13 +95,16 @@ int cmd_serve(const std::vector<std::string>& args) {
   ctx->registry = &rt.registry();
   ctx->plugins = &rt.plugins();
   ctx->metrics = std::make_shared<Metrics>();
-  auto projections = start_projections(rt, store);
+  auto projections = start_projections(rt.registry(), store);
   ctx->projections = projections.get();
   ctx->services = Services{store, projections.get(), &rt.registry()};
 
   Router router;
   if (auto st = add_system_routes(router, ctx); !st) throw std::logic_error(st.message());
   if (auto st = add_event_routes(router, ctx); !st) throw std::logic_error(st.message());
+  if (auto st = add_projection_routes(router, ctx); !st) throw std::logic_error(st.message());
+  if (auto st = add_time_travel_routes(router, ctx); !st) throw std::logic_error(st.message());
+  if (auto st = add_audit_routes(router, ctx); !st) throw std::logic_error(st.message());
   add_plugin_routes(router, ctx);
 
   auto auth = std::make_shared<const Authenticator>(config->api_keys, config->jwt_secret, config->jwt_leeway);

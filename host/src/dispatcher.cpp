@@ -21,7 +21,8 @@ bool parse_target(const std::string& target, std::string& path, std::vector<std:
   if (!segments.empty() && segments.back().empty()) segments.pop_back();  // "/health/" == "/health"
   boost::urls::encoding_opts opts;
   opts.space_as_plus = true;  // HTML forms and most clients encode spaces in queries as '+'
-  for (auto p : url->params(opts)) query.emplace(p.key, p.value);
+  for (auto p : url->params(opts))
+    if (!p.key.empty() || p.has_value) query.emplace(p.key, p.value);  // "/x?" and "/x?a=1&" add nothing
   return true;
 }
 

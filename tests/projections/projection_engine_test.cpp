@@ -53,16 +53,17 @@ class ProjectionEngineTest : public ::testing::Test {
     ASSERT_TRUE(rh::plugins::register_storage_memory(registry_).ok());
     store_ = registry_.open_store("memory:").value();
   }
-  rh::Position append(const std::string& type, const std::string& id, const std::string& event_type = "Moved") {
+  rh::Position append(const std::string& type, const std::string& id, const std::string& event_type = "Moved",
+                      const std::string& tenant = "acme") {
     rh::NewEvent e;
     e.type = event_type;
     e.payload = boost::json::object{{"km", 1}};
-    auto r = store_->append({{type, id}, rh::ExpectedVersion::any(), {e}, ""});
+    auto r = store_->append({{type, id}, rh::ExpectedVersion::any(), {e}, tenant});
     EXPECT_TRUE(r.ok());
     return r->positions.back();
   }
-  int count_of(rh::ProjectionEngine& engine, const std::string& id) {
-    return engine.query("counts", {{"id", id}}).value().to_number<int>();
+  int count_of(rh::ProjectionEngine& engine, const std::string& id, const std::string& tenant = "acme") {
+    return engine.query("counts", tenant, {{"id", id}}).value().to_number<int>();
   }
   rh::ProjectionFactory factory() {
     return [this] { return std::make_unique<CountingProjection>(&applies_); };
@@ -156,7 +157,29 @@ TEST_F(ProjectionEngineTest, UnknownNamesAndDuplicatesAreRefused) {
   ASSERT_TRUE(engine.add(factory()).ok());
   EXPECT_EQ(engine.add(factory()).code(), rh::ErrorCode::invalid_argument);
   EXPECT_EQ(engine.rebuild("nope").code(), rh::ErrorCode::not_found);
-  EXPECT_EQ(engine.query("nope", {}).error().code, rh::ErrorCode::not_found);
+  EXPECT_EQ(engine.query("nope", "acme", {}).error().code, rh::ErrorCode::not_found);
 }
 
 }  // namespace
+
+TEST_F(ProjectionEngineTest, EachTenantHasItsOwnReadModelAlsoAfterARestart) {
+  {
+    rh::ProjectionEngine engine(store_);
+    ASSERT_TRUE(engine.add(factory()).ok());
+    append("vehicle", "V1", "Moved", "acme");
+    append("vehicle", "V2", "Moved", "globex");
+    auto last = append("vehicle", "V2", "Moved", "globex");
+    ASSERT_TRUE(engine.wait_until(last, std::chrono::seconds(5)));
+    EXPECT_EQ(count_of(engine, "V1", "acme"), 1);
+    EXPECT_EQ(count_of(engine, "V2", "acme"), 0) << "globex's vehicle is invisible to acme";
+    EXPECT_EQ(count_of(engine, "V2", "globex"), 2);
+    EXPECT_EQ(count_of(engine, "V1", "globex"), 0);
+    EXPECT_EQ(engine.query("counts", "nobody", {}).value(), boost::json::object{}) << "a tenant without events sees an empty model";
+  }
+  rh::ProjectionEngine restarted(store_);
+  ASSERT_TRUE(restarted.add(factory()).ok());
+  ASSERT_TRUE(restarted.wait_until(store_->head_position().value(), std::chrono::seconds(5)));
+  EXPECT_EQ(count_of(restarted, "V1", "acme"), 1);
+  EXPECT_EQ(count_of(restarted, "V2", "globex"), 2);
+  EXPECT_EQ(count_of(restarted, "V2", "acme"), 0);
+}

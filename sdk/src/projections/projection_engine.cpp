@@ -17,9 +17,52 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// One read model per tenant: a projection only ever sees its own tenant's events, so no query can
+// leak another tenant's data whatever the projection does. Partitions are created on a tenant's
+// first event; a tenant without events is answered by an empty instance.
+class TenantPartitions {
+ public:
+  explicit TenantPartitions(ProjectionFactory factory) : factory_(std::move(factory)), empty_(factory_ ? factory_() : nullptr) {}
+  bool valid() const { return empty_ != nullptr; }
+  std::string name() const { return empty_->name(); }
+  EventFilter filter() const { return empty_->filter(); }
+
+  Status apply(const RecordedEvent& e) {
+    auto& model = by_tenant_[e.tenant];
+    if (!model) model = factory_();
+    return model->apply(e);
+  }
+  // {"tenants": {"<tenant>": <that partition's save_state()>}}
+  boost::json::value save_state() const {
+    boost::json::object tenants;
+    for (const auto& [tenant, model] : by_tenant_) tenants[tenant] = model->save_state();
+    return boost::json::object{{"tenants", std::move(tenants)}};
+  }
+  Status restore_state(const boost::json::value& doc) {
+    const auto* o = doc.if_object();
+    const auto* tenants = o ? o->if_contains("tenants") : nullptr;
+    if (!tenants || !tenants->is_object()) return {ErrorCode::corrupted, "saved projection state has no tenants"};
+    for (const auto& [tenant, state] : tenants->get_object()) {
+      auto model = factory_();
+      if (auto st = model->restore_state(state); !st) return st;
+      by_tenant_[std::string(tenant)] = std::move(model);
+    }
+    return {};
+  }
+  Result<boost::json::value> query(const std::string& tenant, const boost::json::object& params) const {
+    auto it = by_tenant_.find(tenant);
+    return (it == by_tenant_.end() ? *empty_ : *it->second).query(params);
+  }
+
+ private:
+  ProjectionFactory factory_;
+  std::unique_ptr<Projection> empty_;
+  std::map<std::string, std::unique_ptr<Projection>> by_tenant_;
+};
+
 // One projection instance and the subscription feeding it.
 struct Instance {
-  std::unique_ptr<Projection> model;
+  std::unique_ptr<TenantPartitions> model;
   mutable std::shared_mutex mu;  // apply() exclusive; query()/save_state() shared
   std::unique_ptr<Subscription> sub;
   Position applied = 0;
@@ -84,7 +127,7 @@ struct ProjectionEngine::Impl {
 
   std::shared_ptr<Instance> fresh(const ProjectionFactory& factory) {
     auto inst = std::make_shared<Instance>();
-    inst->model = factory();
+    inst->model = std::make_unique<TenantPartitions>(factory);
     return inst;
   }
 
@@ -162,7 +205,7 @@ ProjectionEngine::~ProjectionEngine() { stop(); }
 
 Status ProjectionEngine::add(const ProjectionFactory& factory) {
   auto inst = impl_->fresh(factory);
-  if (!inst->model) return {ErrorCode::invalid_argument, "projection factory returned nothing"};
+  if (!inst->model->valid()) return {ErrorCode::invalid_argument, "projection factory returned nothing"};
   const std::string name = inst->model->name();
   {
     std::lock_guard lock(impl_->mu);
@@ -207,7 +250,8 @@ Result<ProjectionStatus> ProjectionEngine::status(const std::string& name) const
   return impl_->status_of(*it->second, head);
 }
 
-Result<boost::json::value> ProjectionEngine::query(const std::string& name, const boost::json::object& params) const {
+Result<boost::json::value> ProjectionEngine::query(const std::string& name, const std::string& tenant,
+                                                   const boost::json::object& params) const {
   std::shared_ptr<Instance> inst;
   {
     std::lock_guard lock(impl_->mu);
@@ -216,7 +260,7 @@ Result<boost::json::value> ProjectionEngine::query(const std::string& name, cons
     inst = it->second->serving;
   }
   std::shared_lock lock(inst->mu);
-  return inst->model->query(params);
+  return inst->model->query(tenant, params);
 }
 
 Status ProjectionEngine::rebuild(const std::string& name) {

@@ -223,3 +223,64 @@ def make_jwt(claims, secret=JWT_SECRET, alg="HS256"):
 
 def event(type_="Registered", **payload):
     return {"type": type_, "payload": payload or {"n": 1}}
+
+
+# ---- helpers for the projection, time-travel and audit tests ----
+
+def jwt_for(subject, roles, tenant="acme", ttl=3600):
+    """A bearer JWT for `subject` (who becomes the events' actor) with `roles` in `tenant`."""
+    return make_jwt({"sub": subject, "tenant": tenant, "roles": list(roles), "exp": int(time.time()) + ttl})
+
+
+def iso_days_ago(days):
+    """An RFC 3339 UTC timestamp `days` before now (whole seconds)."""
+    from datetime import datetime, timedelta, timezone
+    return (datetime.now(timezone.utc) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def wait_until(predicate, timeout=10, interval=0.02):
+    """Polls predicate() until it returns something truthy; returns that, or fails the test."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"condition not met within {timeout}s")
+        time.sleep(interval)
+
+
+class FleetClient:
+    """The fleet plugin's HTTP commands (plugins/fleet/README.md), failing the test on a refusal."""
+
+    def __init__(self, host, token=ADMIN):
+        self.host = host
+        self.token = token
+
+    def command(self, path, body, token=None, occurred_at=None):
+        if occurred_at:
+            body = dict(body, occurred_at=occurred_at)
+        r = self.host.post(f"/api/v1/fleet/{path}", body, token=token or self.token)
+        assert r.status in (200, 201), r
+        return r.json
+
+    def register(self, number, depot="North", vehicle_type="emu_car", **kw):
+        return self.command("vehicles", {"number": number, "vehicle_type": vehicle_type, "depot": depot,
+                                         "commissioned_on": "2019-04-01"}, **kw)
+
+    def status(self, number, status, **kw):
+        return self.command(f"vehicles/{number}/status", {"status": status}, **kw)
+
+    def meters(self, number, odometer_km, **kw):
+        return self.command(f"vehicles/{number}/meters", {"odometer_km": odometer_km}, **kw)
+
+    def events(self, number, token=None):
+        r = self.host.get(f"/api/v1/events/vehicle/{number}", token=token or self.token)
+        assert r.status == 200, r
+        return r.json["events"]
+
+
+@pytest.fixture
+def fleet(host):
+    """Fleet commands against the default `host` (memory: store), as the acme admin."""
+    return FleetClient(host)

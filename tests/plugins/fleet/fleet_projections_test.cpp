@@ -14,7 +14,7 @@ class FleetProjectionTest : public FleetTest {
   }
   json::value query(const std::string& name, json::object params = {}) {
     ASSERT_TRUE_OR(engine_->wait_until(store_->head_position().value(), 5s));
-    auto r = engine_->query(name, params);
+    auto r = engine_->query(name, "acme", params);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? *r : json::value{};
   }
@@ -51,7 +51,7 @@ TEST_F(FleetProjectionTest, VehicleStateTracksOpenFailuresAndWorkOrders) {
   EXPECT_EQ(v.at("open_failures").as_int64(), 0);
   EXPECT_EQ(v.at("open_work_orders").as_int64(), 0);
   EXPECT_FALSE(v.at("last_maintenance_at").is_null());
-  EXPECT_FALSE(engine_->query("vehicle-state", {{"bogus", "1"}}).ok()) << "unknown query parameters are refused";
+  EXPECT_FALSE(engine_->query("vehicle-state", "acme", {{"bogus", "1"}}).ok()) << "unknown query parameters are refused";
 }
 
 TEST_F(FleetProjectionTest, BacklogAndInventoryLevels) {

@@ -3,6 +3,8 @@
 // live; checkpoint and read-model state saved together in one atomic StateStore write; lag reported;
 // rebuild from zero beside the serving instance and swapped in once caught up (no downtime); a
 // failing apply() stops that projection with the event position in its status (never skipped).
+// Read models are kept per tenant: each tenant's events feed that tenant's own instance of the
+// projection, and a query names the tenant it answers for.
 //
 // Thread-safety: all methods may be called from any thread. Ownership: keeps the store alive.
 
@@ -47,7 +49,9 @@ class ROUNDHOUSE_API ProjectionEngine {
 
   std::vector<ProjectionStatus> status() const;
   Result<ProjectionStatus> status(const std::string& name) const;
-  Result<boost::json::value> query(const std::string& name, const boost::json::object& params) const;
+  // The tenant's read model answers `params` (an empty model for a tenant with no events yet).
+  Result<boost::json::value> query(const std::string& name, const std::string& tenant,
+                                   const boost::json::object& params) const;
 
   // Starts a rebuild from position 0 beside the serving instance; returns at once. The new
   // instance replaces the serving one when it has caught up with the head. not_found for unknown
