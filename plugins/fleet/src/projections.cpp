@@ -1,8 +1,11 @@
 #include "projections.hpp"
 
 #include <algorithm>
+#include <optional>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/parser.hpp>
 
 #include "aggregates.hpp"
 #include "json_access.hpp"
@@ -33,9 +36,22 @@ class JsonModelProjection : public Projection {
     const auto* v = model_.if_contains(key);
     return v && v->is_object() ? &v->get_object() : nullptr;
   }
-  static json::object payload(const RecordedEvent& e) {
-    auto v = json::parse(e.payload);
-    return v.is_object() ? std::move(v.get_object()) : json::object{};
+  // The event's payload, parsed into a per-thread arena that the next call recycles: it is only
+  // read while apply() copies fields into the model (copies take the model's own storage), and
+  // allocating nothing per event is most of what a replay of millions of events costs here.
+  static const json::object& payload(const RecordedEvent& e) {
+    thread_local json::monotonic_resource arena;
+    thread_local json::parser parser;
+    thread_local std::optional<json::value> current;  // emplace() keeps the arena as its storage
+    static const json::object empty;
+    current.reset();  // drop the previous payload before its memory is reused
+    arena.release();
+    parser.reset(json::storage_ptr(&arena));
+    boost::system::error_code ec;
+    parser.write(e.payload, ec);
+    if (ec) return empty;
+    current.emplace(parser.release());
+    return current->is_object() ? current->get_object() : empty;
   }
   static Status reject_unknown(const json::object& params, std::initializer_list<const char*> known) {
     for (const auto& kv : params) {
@@ -66,7 +82,7 @@ class VehicleStateProjection final : public JsonModelProjection {
   EventFilter filter() const override { return {.aggregate_types = {kVehicle, kFailure, kWorkOrder}}; }
 
   Status apply(const RecordedEvent& e) override {
-    const auto p = payload(e);
+    const auto& p = payload(e);
     auto& vehicles = table("vehicles");
     if (e.stream.type == kVehicle) {
       if (e.type == "VehicleRegistered") {
@@ -162,7 +178,7 @@ class FleetStatusBoardProjection final : public JsonModelProjection {
   EventFilter filter() const override { return {.aggregate_types = {kVehicle}}; }
 
   Status apply(const RecordedEvent& e) override {
-    const auto p = payload(e);
+    const auto& p = payload(e);
     auto& vehicles = table("vehicles");
     if (e.type == "VehicleRegistered") {
       vehicles[e.stream.id] = json::object{{"depot", str(p, "depot")}, {"vehicle_type", str(p, "vehicle_type")},
@@ -220,7 +236,7 @@ class WorkOrderProjection final : public JsonModelProjection {
   EventFilter filter() const override { return {.aggregate_types = {kWorkOrder}}; }
 
   Status apply(const RecordedEvent& e) override {
-    const auto p = payload(e);
+    const auto& p = payload(e);
     auto& orders = table("orders");
     if (e.type == "WorkOrderCreated") {
       orders[e.stream.id] = json::object{{"work_order_id", e.stream.id}, {"vehicle_id", str(p, "vehicle_id")},
@@ -305,7 +321,7 @@ class InventoryProjection final : public JsonModelProjection {
   EventFilter filter() const override { return {.aggregate_types = {kPart}}; }
 
   Status apply(const RecordedEvent& e) override {
-    const auto p = payload(e);
+    const auto& p = payload(e);
     auto& parts = table("parts");
     if (e.type == "PartDefined") {
       parts[e.stream.id] = json::object{{"part_number", e.stream.id}, {"description", str(p, "description")},

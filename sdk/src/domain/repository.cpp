@@ -1,5 +1,9 @@
 #include "roundhouse/domain/repository.hpp"
 
+#include <charconv>
+#include <optional>
+#include <string_view>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -17,12 +21,32 @@ int schema_version_of(const boost::json::value& metadata) {
   return 1;
 }
 
+// The schema version named in metadata text, read without parsing the JSON: 1 when the key is
+// absent, nullopt when it is present but not a plain integer (the caller then parses properly).
+std::optional<int> scan_schema_version(std::string_view metadata) {
+  constexpr std::string_view key = "\"schema_version\"";
+  const auto at = metadata.find(key);
+  if (at == std::string_view::npos) return 1;
+  std::size_t i = at + key.size();
+  auto skip_space = [&] { while (i < metadata.size() && (metadata[i] == ' ' || metadata[i] == '\n' || metadata[i] == '\t' || metadata[i] == '\r')) ++i; };
+  skip_space();
+  if (i >= metadata.size() || metadata[i] != ':') return std::nullopt;
+  ++i;
+  skip_space();
+  int v = 0;
+  auto r = std::from_chars(metadata.data() + i, metadata.data() + metadata.size(), v);
+  if (r.ec != std::errc{} || (r.ptr < metadata.data() + metadata.size() && *r.ptr != ',' && *r.ptr != '}' && *r.ptr != ' '))
+    return std::nullopt;
+  return v;
+}
+
 }  // namespace
 
 Status upcast(const Registry& registry, RecordedEvent& event) {
-  // Cheap path: most events are current and their metadata never names a schema version.
-  const bool versioned = event.metadata.find("\"schema_version\"") != std::string::npos;
-  if (!versioned && !registry.upcasters.find(event.type + "@1")) return {};
+  // Cheap path: an event whose schema version has no upcaster is current; deciding that must not
+  // cost a JSON parse per event (replays and time travel call this for every event).
+  if (auto v = scan_schema_version(event.metadata); v && !registry.upcasters.find(event.type + "@" + std::to_string(*v)))
+    return {};
   boost::system::error_code ec;
   boost::json::value metadata = boost::json::parse(event.metadata, ec);
   if (ec) return {ErrorCode::corrupted, "event " + std::to_string(event.position) + " has unreadable metadata"};

@@ -63,6 +63,8 @@ Status apply_event_copy(const Registry& registry, const AggregateType& type, Agg
 // Sorts events into fold order for `as_of` (they arrive in version order).
 void order_for_fold(std::vector<RecordedEvent>& events, const AsOf& as_of) {
   if (!as_of.folds_by_occurred_time()) return;
+  const auto by_occurred = [](const RecordedEvent& a, const RecordedEvent& b) { return a.occurred_at < b.occurred_at; };
+  if (std::is_sorted(events.begin(), events.end(), by_occurred)) return;  // the usual case: nothing back-dated
   std::stable_sort(events.begin(), events.end(), [](const RecordedEvent& a, const RecordedEvent& b) {
     return a.occurred_at < b.occurred_at;  // stable: equal occurred_at keep version order
   });

@@ -14,6 +14,7 @@ struct RunnerState {
   Position position = 0;
   Subscription::State state = Subscription::State::catching_up;
   std::optional<Error> error;
+  mutable int waiters = 0;  // threads in wait_for(); set() skips the wake-up when there are none
   std::atomic<bool> stop_requested{false};
 };
 
@@ -56,21 +57,26 @@ class Runner final : public Subscription {
   const std::string& name() const override { return state_->name; }
   bool wait_for(Position p, std::chrono::milliseconds timeout) const override {
     std::unique_lock lock(state_->mu);
+    ++state_->waiters;
     state_->cv.wait_for(lock, timeout, [&] {
       return state_->position >= p || state_->state == State::stopped || state_->state == State::failed;
     });
+    --state_->waiters;
     return state_->position >= p;
   }
 
  private:
   void set(Position pos, std::optional<State> st = std::nullopt, std::optional<Error> err = std::nullopt) {
+    bool waited_on = false;
     {
       std::lock_guard lock(state_->mu);
       state_->position = pos;
       if (st) state_->state = *st;
       if (err) state_->error = std::move(err);
+      waited_on = state_->waiters > 0;
     }
-    state_->cv.notify_all();
+    // Called once per delivered event: waking nobody must cost nothing.
+    if (waited_on) state_->cv.notify_all();
   }
 
   void run() {

@@ -20,7 +20,8 @@ namespace roundhouse {
 
 struct ProjectionEngineOptions {
   std::size_t checkpoint_every_events = 10000;           // save after this many applied events...
-  std::chrono::milliseconds checkpoint_interval{1000};   // ...or this much time, whichever first
+  std::chrono::milliseconds checkpoint_interval{1000};   // ...or this much time, whichever first, but
+                                                         // never sooner than 9x the last save took
   std::string state_namespace = "projection";            // StateStore namespace for checkpoints
 };
 
