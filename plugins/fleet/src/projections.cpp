@@ -1,6 +1,7 @@
 #include "projections.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <optional>
 
 #include <boost/json/monotonic_resource.hpp>
@@ -39,19 +40,25 @@ class JsonModelProjection : public Projection {
   // The event's payload, parsed into a per-thread arena that the next call recycles: it is only
   // read while apply() copies fields into the model (copies take the model's own storage), and
   // allocating nothing per event is most of what a replay of millions of events costs here.
+  // The resource is re-created per call (not release()d: Boost 1.81's release() keeps doubling
+  // its next block size, which ends in bad_alloc after a few dozen events).
   static const json::object& payload(const RecordedEvent& e) {
-    thread_local json::monotonic_resource arena;
-    thread_local json::parser parser;
-    thread_local std::optional<json::value> current;  // emplace() keeps the arena as its storage
+    struct Arena {
+      alignas(std::max_align_t) unsigned char buffer[16 * 1024];
+      std::optional<json::value> current;
+      std::optional<json::monotonic_resource> resource;
+      json::parser parser;
+    };
+    thread_local Arena a;
     static const json::object empty;
-    current.reset();  // drop the previous payload before its memory is reused
-    arena.release();
-    parser.reset(json::storage_ptr(&arena));
+    a.current.reset();  // drop the previous payload before its memory is reused
+    a.resource.emplace(a.buffer, sizeof a.buffer);
+    a.parser.reset(json::storage_ptr(&*a.resource));
     boost::system::error_code ec;
-    parser.write(e.payload, ec);
+    a.parser.write(e.payload, ec);
     if (ec) return empty;
-    current.emplace(parser.release());
-    return current->is_object() ? current->get_object() : empty;
+    a.current.emplace(a.parser.release());  // emplace keeps the arena as the value's storage
+    return a.current->is_object() ? a.current->get_object() : empty;
   }
   static Status reject_unknown(const json::object& params, std::initializer_list<const char*> known) {
     for (const auto& kv : params) {

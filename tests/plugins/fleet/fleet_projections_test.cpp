@@ -2,6 +2,7 @@
 #include "fleet_fixture.hpp"
 
 #include "json_access.hpp"
+#include "projections.hpp"
 #include "roundhouse/projections/projection_engine.hpp"
 
 using namespace std::chrono_literals;
@@ -80,4 +81,26 @@ TEST_F(FleetProjectionTest, RebuildGivesTheSameAnswer) {
   ASSERT_TRUE(engine_->rebuild("fleet-status-board").ok());
   for (int i = 0; i < 200 && engine_->status("fleet-status-board").value().rebuilding; ++i) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(json::serialize(query("fleet-status-board")), before);
+}
+
+// One thread applying thousands of events (a replay or a rebuild) must keep a bounded per-event
+// cost: the payload parser's arena is recycled for every event, never grown without limit.
+TEST_F(FleetProjectionTest, OneThreadReplaysThousandsOfEventsIntoEveryProjection) {
+  for (int i = 0; i < 400; ++i) {
+    const std::string id = "V" + std::to_string(i);
+    register_vehicle(id, i % 2 ? "Hamm" : "Koeln");
+    must("record-meters", id, {{"odometer_km", 1000.0 + i}});
+    must("change-vehicle-status", id, {{"status", "standby"}});
+  }
+  auto events = store_->read_all(rh::ReadAllOptions{}).value();
+  ASSERT_GE(events.size(), 1200u);
+  for (const auto& factory : rh::fleet::projection_factories()) {
+    auto projection = factory();
+    for (const auto& e : events)
+      if (projection->filter().matches(e)) ASSERT_TRUE(projection->apply(e).ok()) << projection->name() << " at " << e.position;
+  }
+  start_engine();
+  auto board = query("fleet-status-board").as_object();
+  EXPECT_EQ(board.at("fleet_size").as_int64(), 400);
+  EXPECT_EQ(board.at("depots").at("Hamm").at("standby").as_int64(), 200);
 }
