@@ -117,7 +117,8 @@ void print_usage(std::ostream& out) {
     for (const auto& [name, summary] : extra) row(name, summary);
   }
   out << "\n`roundhouse <command> --help` describes a command's options.\n"
-         "Common options: --config FILE, --store URI, --plugins DIR, --log-level LEVEL.\n";
+         "Common options: --config FILE, --store URI, --plugins DIR, --log-level LEVEL;\n"
+         "plugin commands also take --tenant T (default \"default\") and --actor NAME (default \"cli\").\n";
 }
 
 }  // namespace
