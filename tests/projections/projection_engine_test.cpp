@@ -1,5 +1,6 @@
 // ProjectionEngine over a memory: store: catch-up then live, checkpoint + state resume, failure
 // stops at the refused event, rebuild from zero swaps in without losing the serving model.
+#include <thread>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -182,4 +183,19 @@ TEST_F(ProjectionEngineTest, EachTenantHasItsOwnReadModelAlsoAfterARestart) {
   EXPECT_EQ(count_of(restarted, "V1", "acme"), 1);
   EXPECT_EQ(count_of(restarted, "V2", "globex"), 2);
   EXPECT_EQ(count_of(restarted, "V2", "acme"), 0);
+}
+
+TEST_F(ProjectionEngineTest, ConcurrentAddsOfOneNameLeaveOneAndAStoppedEngineRefusesWork) {
+  rh::ProjectionEngine engine(store_);
+  std::atomic<int> added{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&] {
+      if (engine.add(factory()).ok()) ++added;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(added.load(), 1);
+  EXPECT_EQ(engine.status().size(), 1u);
+  engine.stop();
+  EXPECT_EQ(engine.rebuild("counts").code(), rh::ErrorCode::unavailable);
 }

@@ -237,14 +237,20 @@ Status ProjectionEngine::add(const ProjectionFactory& factory) {
   auto slot = std::make_unique<Impl::Slot>();
   slot->name = name;
   slot->factory = factory;
-  slot->serving = std::move(inst);
-  std::lock_guard lock(impl_->mu);
-  impl_->slots.emplace(name, std::move(slot));
-  return {};
+  slot->serving = inst;
+  {
+    std::lock_guard lock(impl_->mu);
+    // Checked again: another add() of the same name may have won while the state was loading.
+    if (!impl_->stopped && impl_->slots.emplace(name, std::move(slot)).second) return {};
+  }
+  inst->sub->stop();
+  return impl_->stopped ? Status{ErrorCode::unavailable, "projection engine is stopped"}
+                        : Status{ErrorCode::invalid_argument, "projection '" + name + "' already exists"};
 }
 
 std::vector<ProjectionStatus> ProjectionEngine::status() const {
-  const Position head = impl_->store->head_position().ok() ? *impl_->store->head_position() : 0;
+  const auto h = impl_->store->head_position();
+  const Position head = h ? *h : 0;
   std::vector<ProjectionStatus> out;
   std::lock_guard lock(impl_->mu);
   for (const auto& [_, slot] : impl_->slots) out.push_back(impl_->status_of(*slot, head));
@@ -252,7 +258,8 @@ std::vector<ProjectionStatus> ProjectionEngine::status() const {
 }
 
 Result<ProjectionStatus> ProjectionEngine::status(const std::string& name) const {
-  const Position head = impl_->store->head_position().ok() ? *impl_->store->head_position() : 0;
+  const auto h = impl_->store->head_position();
+  const Position head = h ? *h : 0;
   std::lock_guard lock(impl_->mu);
   auto it = impl_->slots.find(name);
   if (it == impl_->slots.end()) return Error{ErrorCode::not_found, "no projection named '" + name + "'"};
@@ -274,6 +281,7 @@ Result<boost::json::value> ProjectionEngine::query(const std::string& name, cons
 
 Status ProjectionEngine::rebuild(const std::string& name) {
   std::lock_guard lock(impl_->mu);
+  if (impl_->stopped) return {ErrorCode::unavailable, "projection engine is stopped"};
   auto it = impl_->slots.find(name);
   if (it == impl_->slots.end()) return {ErrorCode::not_found, "no projection named '" + name + "'"};
   auto& slot = *it->second;
