@@ -1,9 +1,9 @@
 // ProjectionEngine over a memory: store: catch-up then live, checkpoint + state resume, failure
 // stops at the refused event, rebuild from zero swaps in without losing the serving model.
-#include <thread>
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 
 #include "roundhouse/projections/projection_engine.hpp"
 #include "storage_memory.hpp"
