@@ -59,14 +59,13 @@ class PgWrite final : public WriteTransaction {
 
   // BEGIN, then the log's advisory lock: from here until COMMIT/ROLLBACK no other transaction in
   // any process can take it, so the tip read next stays the tip, and the positions assigned from
-  // it commit before anyone else's.
+  // it commit before anyone else's. BEGIN and the lock share one round trip (simple query
+  // protocol, stops at the first error). The tip must be a later, separate statement: inside one
+  // multi-statement query string the SELECT may run on a snapshot older than the lock.
   Status begin(std::int64_t lock_key) {
-    if (auto st = c_.exec("BEGIN ISOLATION LEVEL READ COMMITTED"); !st) return st;
-    open_ = true;
-    Params p;
-    p.add(lock_key);
-    if (auto r = c_.query("SELECT pg_advisory_xact_lock($1::bigint)", p); !r) return r.error();
-    return {};
+    open_ = true;  // from here on the destructor rolls back (harmless if BEGIN itself failed)
+    return c_.exec("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" + std::to_string(lock_key) +
+                   ")");
   }
 
   Result<ChainTip> tip() override {
