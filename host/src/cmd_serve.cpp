@@ -73,7 +73,7 @@ int cmd_serve(const std::vector<std::string>& args) {
   if (auto opened = rt.open_store(*config); opened) {
     store = *opened;
   } else {
-    Log::error("cannot open the store", {{"store", config->store}, {"error", opened.error().message}});
+    Log::error("cannot open the store", {{"store", redacted_store_uri(config->store)}, {"error", opened.error().message}});
     return kExitFailure;
   }
 
@@ -129,7 +129,7 @@ int cmd_serve(const std::vector<std::string>& args) {
                           {"url", "http://" + host_part + ":" + std::to_string(bound->port())},
                           {"pid", static_cast<std::int64_t>(::getpid())},
                           {"threads", config->threads},
-                          {"store", config->store},
+                          {"store", redacted_store_uri(config->store)},
                           {"plugin_dir", rt.plugin_dir().string()},
                           {"auth", boost::json::object{{"api_keys", auth->key_count()}, {"jwt", auth->accepts_jwt()}}}});
 

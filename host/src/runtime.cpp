@@ -10,6 +10,18 @@ std::filesystem::path resolve_plugin_dir(const Config& config) {
   return config.plugin_dir.empty() ? default_plugin_dir(current_executable()) : config.plugin_dir;
 }
 
+std::string redacted_store_uri(const std::string& uri) {
+  const auto scheme_end = uri.find("://");
+  if (scheme_end == std::string::npos) return uri;
+  const auto authority = scheme_end + 3;
+  const auto end = uri.find_first_of("/?", authority);
+  const auto at = uri.rfind('@', end == std::string::npos ? std::string::npos : end);
+  if (at == std::string::npos || at < authority) return uri;
+  const auto colon = uri.find(':', authority);
+  if (colon == std::string::npos || colon > at) return uri;
+  return uri.substr(0, colon + 1) + "***" + uri.substr(at);
+}
+
 Runtime::Runtime() : host_(registry_) {}
 
 Runtime::~Runtime() { shutdown(); }
@@ -46,7 +58,7 @@ Result<std::shared_ptr<EventStore>> Runtime::open_store(const Config& config) {
   StoreOptions options;
   options.config = config.store_options;
   auto store = registry_.open_store(config.store, options);
-  if (!store) return Error{store.error().code, "cannot open store " + config.store + ": " + store.error().message};
+  if (!store) return Error{store.error().code, "cannot open store " + redacted_store_uri(config.store) + ": " + store.error().message};
   store_ = *store;
   return store;
 }

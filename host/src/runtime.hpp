@@ -43,4 +43,7 @@ class Runtime {
 
 std::filesystem::path resolve_plugin_dir(const Config& config);
 
+// A store URI fit for messages and logs: a password in "scheme://user:password@host..." becomes "***".
+std::string redacted_store_uri(const std::string& uri);
+
 }  // namespace roundhouse::host

@@ -10,6 +10,9 @@
 #if ROUNDHOUSE_CONFORMANCE_HAVE_SQLITE
 #include "storage_sqlite.hpp"
 #endif
+#if ROUNDHOUSE_CONFORMANCE_HAVE_POSTGRES
+#include "storage_postgres.hpp"
+#endif
 
 #ifndef ROUNDHOUSE_CONFORMANCE_CONFIGURED_EXTRA_URIS
 #define ROUNDHOUSE_CONFORMANCE_CONFIGURED_EXTRA_URIS ""
@@ -54,6 +57,9 @@ void register_storage_plugins(rh::Registry& registry) {
 #endif
 #if ROUNDHOUSE_CONFORMANCE_HAVE_SQLITE
   ASSERT_TRUE(rh::plugins::register_storage_sqlite(registry, "storage-sqlite").ok());
+#endif
+#if ROUNDHOUSE_CONFORMANCE_HAVE_POSTGRES
+  ASSERT_TRUE(rh::plugins::register_storage_postgres(registry, "storage-postgres").ok());
 #endif
   (void)registry;
 }

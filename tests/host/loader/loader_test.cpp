@@ -134,6 +134,24 @@ TEST_F(RealPlugins, StorageSqliteRegistersSqliteScheme) {
 }
 #endif
 
+#if ROUNDHOUSE_LOADER_HAVE_POSTGRES
+TEST_F(RealPlugins, StoragePostgresRegistersPostgresqlSchemes) {
+  const auto* rec = find(host_, "storage-postgres");
+  ASSERT_NE(rec, nullptr) << describe(host_);
+  EXPECT_EQ(rec->state, State::started) << rec->reason;
+  EXPECT_EQ(rec->kind, "storage");
+  for (const char* scheme : {"postgresql", "postgres"}) {
+    auto entry = registry_.storage.find(scheme);
+    ASSERT_TRUE(entry.has_value()) << scheme;
+    EXPECT_EQ(entry->provider, "storage-postgres");
+  }
+  // Through the loaded .so, an unreachable server is an error value, not an exception.
+  auto store = registry_.open_store("postgresql://rh@127.0.0.1:1/fleet?connect_timeout=3");
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, rh::ErrorCode::unavailable) << store.error().message;
+}
+#endif
+
 #if ROUNDHOUSE_LOADER_HAVE_MEMORY
 TEST(PluginLifetime, StoresFromAPluginOutliveTheHost) {
   if (main_plugin_dir().empty()) GTEST_SKIP() << "ROUNDHOUSE_PLUGIN_DIR not set";

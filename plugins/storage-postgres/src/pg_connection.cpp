@@ -1,0 +1,146 @@
+#include "pg_connection.hpp"
+
+#include <endian.h>
+
+#include <cstring>
+
+#include <soci/postgresql/soci-postgresql.h>
+
+namespace roundhouse::postgres {
+
+std::string one_line(std::string text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+void Params::add(std::int64_t v) {
+  ints_.push_back(htobe64(static_cast<std::uint64_t>(v)));
+  values_.push_back(reinterpret_cast<const char*>(&ints_.back()));
+  lengths_.push_back(8);
+  formats_.push_back(1);
+}
+
+void Params::add_bytes(const void* p, std::size_t n) {
+  static const char empty = 0;
+  values_.push_back(n ? static_cast<const char*>(p) : &empty);
+  lengths_.push_back(static_cast<int>(n));
+  formats_.push_back(1);
+}
+
+std::int64_t Rows::int64(int row, int col) const {
+  if (PQgetisnull(r_.get(), row, col) || PQgetlength(r_.get(), row, col) != 8) return 0;
+  std::uint64_t v = 0;
+  std::memcpy(&v, PQgetvalue(r_.get(), row, col), 8);
+  return static_cast<std::int64_t>(be64toh(v));
+}
+
+void Rows::text(int row, int col, std::string& out) const {
+  out.assign(PQgetvalue(r_.get(), row, col), static_cast<std::size_t>(PQgetlength(r_.get(), row, col)));
+}
+
+bool Rows::bytes(int row, int col, void* out, std::size_t n) const {
+  if (static_cast<std::size_t>(PQgetlength(r_.get(), row, col)) != n) return false;
+  std::memcpy(out, PQgetvalue(r_.get(), row, col), n);
+  return true;
+}
+
+namespace {
+ErrorCode code_for(const std::string& sqlstate, const std::string& message) {
+  if (sqlstate.rfind("28", 0) == 0 || message.find("password authentication failed") != std::string::npos ||
+      message.find("no password supplied") != std::string::npos)
+    return ErrorCode::unauthenticated;
+  if (sqlstate.empty() || sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P", 0) == 0 || sqlstate == "40001" ||
+      sqlstate == "40P01" || sqlstate == "53300")
+    return ErrorCode::unavailable;
+  return ErrorCode::io_error;
+}
+}  // namespace
+
+Result<std::unique_ptr<Connection>> Connection::open(const PgUri& uri) {
+  std::unique_ptr<Connection> c(new Connection());
+  c->where_ = uri.redacted;
+  try {
+    c->session_.open(soci::postgresql, uri.conninfo);  // the linked backend, no dlopen
+  } catch (const std::exception& ex) {
+    std::string msg = one_line(ex.what());
+    // SOCI prefixes libpq's reason with a generic sentence; the reason is what a user acts on.
+    const std::string generic = "Cannot establish connection to the database.";
+    if (msg.rfind(generic, 0) == 0) msg = one_line(msg.substr(generic.size()));
+    // libpq repeats the conninfo in some messages; never echo a password.
+    const bool bad_uri = msg.find("invalid URI") != std::string::npos ||
+                         msg.find("invalid connection option") != std::string::npos ||
+                         msg.find("invalid integer value") != std::string::npos ||
+                         msg.find("invalid sslmode value") != std::string::npos;
+    return Error{bad_uri ? ErrorCode::invalid_argument : code_for("", msg), "cannot open PostgreSQL store " + uri.redacted + ": " + msg};
+  }
+  auto* backend = static_cast<soci::postgresql_session_backend*>(c->session_.get_backend());
+  c->conn_ = backend->conn_;
+  std::string setup = "SET client_min_messages = warning";
+  if (!uri.schema.empty()) setup += "; SET search_path TO \"" + uri.schema + "\"";
+  if (auto st = c->exec(setup); !st) return st.error();
+  return c;
+}
+
+Error Connection::error(const std::string& what, const PGresult* result) const {
+  std::string sqlstate;
+  std::string message;
+  if (result) {
+    if (const char* s = PQresultErrorField(result, PG_DIAG_SQLSTATE)) sqlstate = s;
+    if (const char* m = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY)) message = m;
+  }
+  if (message.empty()) message = PQerrorMessage(conn_);
+  if (message.empty()) message = "no answer from the server";
+  message = one_line(message);
+  if (!sqlstate.empty()) message += " (SQLSTATE " + sqlstate + ")";
+  if (broken()) sqlstate = "08000";
+  return Error{code_for(sqlstate, message), "PostgreSQL store " + where_ + ": " + what + " failed: " + message};
+}
+
+Status Connection::exec(const std::string& sql) {
+  Rows r(PQexec(conn_, sql.c_str()));
+  const auto status = r.get() ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return {};
+  return error(sql.size() > 60 ? sql.substr(0, 57) + "..." : sql, r.get());
+}
+
+Result<Rows> Connection::query(const std::string& sql, const Params& p, bool cache) {
+  PGresult* raw = nullptr;
+  if (cache) {
+    auto it = prepared_.find(sql);
+    if (it == prepared_.end()) {
+      const std::string name = "rh" + std::to_string(prepared_.size() + 1);
+      Rows prep(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+      if (!prep.get() || PQresultStatus(prep.get()) != PGRES_COMMAND_OK) return error("prepare", prep.get());
+      it = prepared_.emplace(sql, name).first;
+    }
+    raw = PQexecPrepared(conn_, it->second.c_str(), p.size(), p.values(), p.lengths(), p.formats(), 1);
+  } else {
+    raw = PQexecParams(conn_, sql.c_str(), p.size(), nullptr, p.values(), p.lengths(), p.formats(), 1);
+  }
+  Rows r(raw);
+  const auto status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;
+  return error("statement", raw);
+}
+
+Status Connection::commit() {
+  Rows r(PQexec(conn_, "COMMIT"));
+  const auto status = r.get() ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK) return error("commit", r.get());
+  // After an error inside the transaction the server answers COMMIT with ROLLBACK.
+  if (std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0)
+    return Error{ErrorCode::io_error, "PostgreSQL store " + where_ + ": the transaction was rolled back"};
+  return {};
+}
+
+}  // namespace roundhouse::postgres

@@ -1,0 +1,94 @@
+#pragma once
+// One PostgreSQL connection, opened through SOCI's PostgreSQL backend, with its native libpq handle
+// used for the hot paths: statements prepared once per connection (cached by SQL text), parameters
+// and results in binary format (no text parsing of integers and hashes). Not thread-safe: one user
+// at a time.
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "pg_uri.hpp"
+#include "roundhouse/core/status.hpp"
+
+namespace roundhouse::postgres {
+
+// Parameters for one statement, all in binary format. Text and byte parameters are not copied:
+// they must outlive the call that uses them. The SQL casts every parameter ($1::bigint, $2::text,
+// $3::bytea) so the server knows the binary layout to expect.
+class Params {
+ public:
+  void add(std::int64_t v);
+  void add(const std::string& v) { add_bytes(v.data(), v.size()); }
+  void add_bytes(const void* p, std::size_t n);
+  int size() const { return static_cast<int>(values_.size()); }
+  const char* const* values() const { return values_.data(); }
+  const int* lengths() const { return lengths_.data(); }
+  const int* formats() const { return formats_.data(); }
+
+ private:
+  std::deque<std::uint64_t> ints_;  // stable addresses for the big-endian integers
+  std::vector<const char*> values_;
+  std::vector<int> lengths_;
+  std::vector<int> formats_;
+};
+
+// An owned PGresult with binary-format accessors.
+class Rows {
+ public:
+  Rows() = default;
+  explicit Rows(PGresult* r) : r_(r, &PQclear) {}
+  int count() const { return r_ ? PQntuples(r_.get()) : 0; }
+  bool null(int row, int col) const { return PQgetisnull(r_.get(), row, col) != 0; }
+  std::int64_t int64(int row, int col) const;
+  void text(int row, int col, std::string& out) const;
+  std::string text(int row, int col) const {
+    std::string s;
+    text(row, col, s);
+    return s;
+  }
+  // Copies a binary column of exactly `n` bytes into `out`; false (and nothing copied) otherwise.
+  bool bytes(int row, int col, void* out, std::size_t n) const;
+  PGresult* get() const { return r_.get(); }
+
+ private:
+  std::unique_ptr<PGresult, void (*)(PGresult*)> r_{nullptr, &PQclear};
+};
+
+class Connection {
+ public:
+  // Connects (through SOCI), sets the search_path to the URI's schema when it has one.
+  static Result<std::unique_ptr<Connection>> open(const PgUri& uri);
+
+  // Runs SQL without parameters (may hold several statements); errors name the store.
+  Status exec(const std::string& sql);
+  // Runs one statement with binary parameters and binary results; prepared once per connection
+  // when `cache` is true, else sent unnamed (for SQL text that varies, e.g. multi-row inserts).
+  Result<Rows> query(const std::string& sql, const Params& params, bool cache = true);
+  // COMMIT, checking that the server really committed (a failed transaction answers ROLLBACK).
+  Status commit();
+  // True once the server connection is gone; the owner then replaces the connection.
+  bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+  PGconn* native() const { return conn_; }
+
+ private:
+  Connection() = default;
+  Error error(const std::string& what, const PGresult* result) const;
+
+  soci::session session_;
+  PGconn* conn_ = nullptr;
+  std::string where_;  // the redacted URI, for messages
+  std::map<std::string, std::string> prepared_;  // SQL text -> statement name
+};
+
+// One line out of a (possibly multi-line) libpq/SOCI message.
+std::string one_line(std::string text);
+
+}  // namespace roundhouse::postgres

@@ -1,0 +1,82 @@
+#include "pg_uri.hpp"
+
+#include <cctype>
+#include <stdexcept>
+
+namespace roundhouse::postgres {
+namespace {
+
+// FNV-1a, 64 bit: stable across builds, platforms and processes, so every host derives the same
+// advisory lock key for the same log.
+std::int64_t fnv1a(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return static_cast<std::int64_t>(h);
+}
+
+bool valid_identifier(const std::string& s) {
+  if (s.empty() || s.size() > 63) return false;
+  if (!(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string redact_password(const std::string& uri) {
+  const auto scheme_end = uri.find("://");
+  if (scheme_end == std::string::npos) return uri;
+  const auto authority = scheme_end + 3;
+  const auto end = uri.find_first_of("/?", authority);
+  const auto at = uri.rfind('@', end == std::string::npos ? std::string::npos : end);
+  if (at == std::string::npos || at < authority) return uri;
+  const auto colon = uri.find(':', authority);
+  if (colon == std::string::npos || colon > at) return uri;
+  return uri.substr(0, colon + 1) + "***" + uri.substr(at);
+}
+
+Result<PgUri> parse_pg_uri(const StoreUri& uri) {
+  PgUri out;
+  out.redacted = redact_password(uri.text);
+  const std::string& where = out.redacted;
+  if (uri.rest.rfind("//", 0) != 0)
+    return Error{ErrorCode::invalid_argument,
+                 "postgresql: store URI '" + where + "' must look like postgresql://user@host:port/database"};
+  std::string query;
+  bool has_timeout = false;
+  for (const auto& [key, value] : uri.params) {
+    if (key == "schema") {
+      if (!valid_identifier(value))
+        return Error{ErrorCode::invalid_argument, "postgresql: schema must be a plain identifier "
+                                                  "([A-Za-z_][A-Za-z0-9_]*, at most 63 characters), not '" +
+                                                      value + "'"};
+      out.schema = value;
+    } else if (key == "readers") {
+      std::size_t n = 0;
+      try {
+        std::size_t used = 0;
+        n = std::stoul(value, &used);
+        if (used != value.size()) throw std::invalid_argument(value);
+      } catch (...) {
+        return Error{ErrorCode::invalid_argument, "postgresql: readers must be a number, not '" + value + "'"};
+      }
+      if (n < 1 || n > 64) return Error{ErrorCode::invalid_argument, "postgresql: readers must be 1..64"};
+      out.readers = n;
+    } else {
+      if (key == "connect_timeout") has_timeout = true;
+      query += (query.empty() ? "" : "&") + key + (value.empty() ? "" : "=" + value);
+    }
+  }
+  if (!has_timeout) query += std::string(query.empty() ? "" : "&") + "connect_timeout=10";
+  // libpq only knows the postgresql:// and postgres:// prefixes; both schemes map to the first.
+  out.conninfo = "postgresql:" + uri.rest + "?" + query;
+  out.log_lock_key = fnv1a("roundhouse.log:" + out.schema);
+  out.migration_lock_key = fnv1a("roundhouse.migrate:" + out.schema);
+  return out;
+}
+
+}  // namespace roundhouse::postgres
