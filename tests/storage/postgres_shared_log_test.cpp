@@ -3,13 +3,11 @@
 // advisory lock orders them). Appends through both keep positions gap-free in commit order and
 // the hash chain intact, optimistic concurrency holds across them, and a subscriber on one sees
 // the other's commits (by polling) exactly once, in order. Runs under tests/storage/with-postgres.
-#include "conformance.hpp"
+#include "postgres_test_support.hpp"
 
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
 #include <mutex>
-#include <random>
 #include <thread>
 
 namespace rh_test {
@@ -19,27 +17,14 @@ namespace {
 
 using EV = rh::ExpectedVersion;
 
-class PostgresSharedLog : public ::testing::Test {
+class PostgresSharedLog : public PostgresStoresTest {
  protected:
   void SetUp() override {
-    const char* base = std::getenv("ROUNDHOUSE_TEST_POSTGRES_URI");
-    if (!base) GTEST_SKIP() << "needs a server: run under tests/storage/with-postgres";
-    register_storage_plugins(registry_);
-    std::random_device rd;
-    uri_ = std::string(base) + "?schema=shared_" + std::to_string(rd() % 1000000000u);
-    for (auto* s : {&a_, &b_}) {
-      auto opened = registry_.open_store(uri_);
-      ASSERT_TRUE(opened.ok()) << opened.error().message;
-      *s = std::move(opened).value();
-    }
-  }
-  void TearDown() override {
-    if (a_) a_->close();
-    if (b_) b_->close();
+    PostgresStoresTest::SetUp();
+    if (IsSkipped()) return;
+    ASSERT_TRUE((a_ = open_store()) && (b_ = open_store()));
   }
 
-  rh::Registry registry_;
-  std::string uri_;
   std::shared_ptr<rh::EventStore> a_, b_;
 };
 
@@ -47,18 +32,8 @@ TEST_F(PostgresSharedLog, WritersOnTwoHostsShareOneGapFreeOrderedLog) {
   constexpr int kThreadsPerHost = 4, kPerThread = 40;
   constexpr rh::Position kTotal = 2 * kThreadsPerHost * kPerThread;
 
-  struct Seen {
-    std::mutex mu;
-    std::vector<rh::Position> positions;
-  };
-  auto seen = std::make_shared<Seen>();
-  rh::SubscribeOptions so;
-  so.name = "watcher-on-b";
-  auto sub = b_->subscribe(so, [seen](const rh::RecordedEvent& e) {
-    std::lock_guard lock(seen->mu);
-    seen->positions.push_back(e.position);
-    return rh::Status{};
-  });
+  auto seen = std::make_shared<SeenPositions>();
+  auto sub = watch_positions(*b_, seen, "watcher-on-b");
 
   std::atomic<int> failures{0};
   std::vector<std::thread> writers;
@@ -92,8 +67,7 @@ TEST_F(PostgresSharedLog, WritersOnTwoHostsShareOneGapFreeOrderedLog) {
 
   ASSERT_TRUE(sub->wait_for(kTotal, std::chrono::seconds(20))) << "subscriber on B stuck at " << sub->position();
   sub->stop();
-  std::lock_guard lock(seen->mu);
-  EXPECT_EQ(seen->positions, range(1, kTotal)) << "every event exactly once, in position order";
+  EXPECT_EQ(seen->snapshot(), range(1, kTotal)) << "every event exactly once, in position order";
 }
 
 TEST_F(PostgresSharedLog, OptimisticConcurrencyHoldsAcrossHosts) {

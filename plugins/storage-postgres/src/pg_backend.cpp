@@ -54,7 +54,8 @@ class PgWrite final : public WriteTransaction {
  public:
   PgWrite(Connection& c, std::unique_lock<std::mutex> lock) : c_(c), lock_(std::move(lock)) {}
   ~PgWrite() override {
-    if (open_) (void)c_.exec("ROLLBACK");
+    // A lost connection took its transaction with it; the backend replaces the connection.
+    if (open_ && !c_.broken()) (void)c_.exec("ROLLBACK");
   }
 
   // BEGIN, then the log's advisory lock: from here until COMMIT/ROLLBACK no other transaction in
@@ -178,7 +179,8 @@ class PgWrite final : public WriteTransaction {
 
   Status commit() override {
     Status st = c_.commit();
-    open_ = false;  // committed, or rolled back by the server
+    // Committed, or rolled back by the server; still open only if COMMIT never ran.
+    open_ = PQtransactionStatus(c_.native()) == PQTRANS_INTRANS || PQtransactionStatus(c_.native()) == PQTRANS_INERROR;
     return st;
   }
 
@@ -206,8 +208,9 @@ class PgWrite final : public WriteTransaction {
   std::unordered_map<StreamId, std::int64_t, StreamKeyHash> pks_;
 };
 
-// Up to `size` read connections handed out one per reader; a connection that lost the server is
-// dropped when it comes back, and a new one is opened on demand.
+// Up to `size` read connections handed out one per reader. A connection that lost the server
+// while idle reconnects on its next statement (see Connection); one that could not is dropped
+// when it comes back, and a new one is opened on demand.
 class ReaderPool {
  public:
   ReaderPool(PgUri uri, std::size_t size) : uri_(std::move(uri)), capacity_(size) {}
@@ -236,7 +239,7 @@ class ReaderPool {
     lock.unlock();
     auto c = Connection::open(uri_);
     if (c)
-      if (auto st = (*c)->exec("SET default_transaction_read_only = on"); !st) c = st.error();
+      if (auto st = (*c)->configure("SET default_transaction_read_only = on"); !st) c = st.error();
     if (!c) {
       std::lock_guard relock(mu_);
       --created_;

@@ -37,6 +37,11 @@ void Params::add_bytes(const void* p, std::size_t n) {
   formats_.push_back(1);
 }
 
+void Params::add_owned(std::string bytes) {
+  owned_.push_back(std::move(bytes));
+  add_bytes(owned_.back().data(), owned_.back().size());
+}
+
 std::int64_t Rows::int64(int row, int col) const {
   if (PQgetisnull(r_.get(), row, col) || PQgetlength(r_.get(), row, col) != 8) return 0;
   std::uint64_t v = 0;
@@ -87,7 +92,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const PgUri& uri) {
   c->conn_ = backend->conn_;
   std::string setup = "SET client_min_messages = warning";
   if (!uri.schema.empty()) setup += "; SET search_path TO \"" + uri.schema + "\"";
-  if (auto st = c->exec(setup); !st) return st.error();
+  if (auto st = c->configure(setup); !st) return st.error();
   return c;
 }
 
@@ -106,37 +111,73 @@ Error Connection::error(const std::string& what, const PGresult* result) const {
   return Error{code_for(sqlstate, message), "PostgreSQL store " + where_ + ": " + what + " failed: " + message};
 }
 
-Status Connection::exec(const std::string& sql) {
-  Rows r(PQexec(conn_, sql.c_str()));
+namespace {
+bool succeeded(const Rows& r) {
   const auto status = r.get() ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return {};
-  return error(sql.size() > 60 ? sql.substr(0, 57) + "..." : sql, r.get());
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+std::string abbreviated(const std::string& sql) { return sql.size() > 60 ? sql.substr(0, 57) + "..." : sql; }
+}  // namespace
+
+template <class Send>
+Result<Rows> Connection::run(const std::string& what, Send send) {
+  // Only a connection that was healthy and idle may be reset and asked again: inside a
+  // transaction a reset would silently drop the transaction (and its advisory lock).
+  const bool idle = PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  Rows r = send();
+  if (succeeded(r)) return r;
+  if (!idle || !broken()) return error(what, r.get());
+  Error lost = error(what, r.get());
+  if (auto st = reset(); !st) return Error{lost.code, lost.message + "; reconnecting failed: " + st.message()};
+  r = send();
+  if (succeeded(r)) return r;
+  return error(what, r.get());
+}
+
+Status Connection::reset() {
+  PQreset(conn_);  // same PGconn object (SOCI keeps pointing at it), same parameters
+  prepared_.clear();
+  if (broken()) return Error{ErrorCode::unavailable, one_line(PQerrorMessage(conn_))};
+  for (const auto& sql : setup_) {
+    Rows r(PQexec(conn_, sql.c_str()));
+    if (!succeeded(r)) return error(abbreviated(sql), r.get());
+  }
+  return {};
+}
+
+Status Connection::exec(const std::string& sql) {
+  return run(abbreviated(sql), [&] { return Rows(PQexec(conn_, sql.c_str())); }).status();
+}
+
+Status Connection::configure(const std::string& sql) {
+  if (auto st = exec(sql); !st) return st;
+  setup_.push_back(sql);
+  return {};
+}
+
+Rows Connection::send_query(const std::string& sql, const Params& p, bool cache) {
+  if (!cache) return Rows(PQexecParams(conn_, sql.c_str(), p.size(), nullptr, p.values(), p.lengths(), p.formats(), 1));
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    const std::string name = "rh" + std::to_string(prepared_.size() + 1);
+    Rows prep(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+    if (!succeeded(prep)) return prep;
+    it = prepared_.emplace(sql, name).first;
+  }
+  return Rows(PQexecPrepared(conn_, it->second.c_str(), p.size(), p.values(), p.lengths(), p.formats(), 1));
 }
 
 Result<Rows> Connection::query(const std::string& sql, const Params& p, bool cache) {
-  PGresult* raw = nullptr;
-  if (cache) {
-    auto it = prepared_.find(sql);
-    if (it == prepared_.end()) {
-      const std::string name = "rh" + std::to_string(prepared_.size() + 1);
-      Rows prep(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
-      if (!prep.get() || PQresultStatus(prep.get()) != PGRES_COMMAND_OK) return error("prepare", prep.get());
-      it = prepared_.emplace(sql, name).first;
-    }
-    raw = PQexecPrepared(conn_, it->second.c_str(), p.size(), p.values(), p.lengths(), p.formats(), 1);
-  } else {
-    raw = PQexecParams(conn_, sql.c_str(), p.size(), nullptr, p.values(), p.lengths(), p.formats(), 1);
-  }
-  Rows r(raw);
-  const auto status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;
-  return error("statement", raw);
+  return run("statement", [&] { return send_query(sql, p, cache); });
 }
 
-Status Connection::commit() {
-  Rows r(PQexec(conn_, "COMMIT"));
-  const auto status = r.get() ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-  if (status != PGRES_COMMAND_OK) return error("commit", r.get());
+Status Connection::commit(const std::string& before) {
+  Rows r(PQexec(conn_, (before + "COMMIT").c_str()));
+  if (!succeeded(r)) {
+    Error e = error("commit", r.get());
+    if (broken()) e.message += " (the connection was lost during COMMIT, so the outcome is unknown)";
+    return e;
+  }
   // After an error inside the transaction the server answers COMMIT with ROLLBACK.
   if (std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0)
     return Error{ErrorCode::io_error, "PostgreSQL store " + where_ + ": the transaction was rolled back"};

@@ -28,6 +28,8 @@ class Params {
   void add(std::int64_t v);
   void add(const std::string& v) { add_bytes(v.data(), v.size()); }
   void add_bytes(const void* p, std::size_t n);
+  // A parameter whose bytes the Params keep (e.g. an encoded array).
+  void add_owned(std::string bytes);
   int size() const { return static_cast<int>(values_.size()); }
   const char* const* values() const { return values_.data(); }
   const int* lengths() const { return lengths_.data(); }
@@ -35,6 +37,7 @@ class Params {
 
  private:
   std::deque<std::uint64_t> ints_;  // stable addresses for the big-endian integers
+  std::deque<std::string> owned_;
   std::vector<const char*> values_;
   std::vector<int> lengths_;
   std::vector<int> formats_;
@@ -62,6 +65,14 @@ class Rows {
   std::unique_ptr<PGresult, void (*)(PGresult*)> r_{nullptr, &PQclear};
 };
 
+// Reconnection: a connection can lose its server while idle (restart, failover, idle timeout,
+// pg_terminate_backend) and only learns it when it next sends something. A statement sent
+// *outside* a transaction that fails because the connection is gone is therefore sent once more
+// on a reset connection (same parameters, session settings replayed, statements re-prepared), so
+// the first use after a server restart succeeds. Only callers whose statements outside a
+// transaction are safe to repeat may use this class that way (reads, BEGIN, idempotent upserts:
+// everything in this plugin). Inside a transaction nothing is retried: the transaction is lost and
+// the error goes to the caller.
 class Connection {
  public:
   // Connects (through SOCI), sets the search_path to the URI's schema when it has one.
@@ -69,22 +80,33 @@ class Connection {
 
   // Runs SQL without parameters (may hold several statements); errors name the store.
   Status exec(const std::string& sql);
+  // Runs `sql` now and again after every reset (session settings such as read-only mode).
+  Status configure(const std::string& sql);
   // Runs one statement with binary parameters and binary results; prepared once per connection
   // when `cache` is true, else sent unnamed (for SQL text that varies, e.g. multi-row inserts).
   Result<Rows> query(const std::string& sql, const Params& params, bool cache = true);
   // COMMIT, checking that the server really committed (a failed transaction answers ROLLBACK).
-  Status commit();
-  // True once the server connection is gone; the owner then replaces the connection.
+  // `before` (statements ending in ';') goes in the same round trip. If the connection drops
+  // while COMMIT is in flight the outcome is unknown; the error says so.
+  Status commit(const std::string& before = "");
+  // True once the server connection is gone and could not be reset; the owner then replaces it.
   bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
   PGconn* native() const { return conn_; }
 
  private:
   Connection() = default;
   Error error(const std::string& what, const PGresult* result) const;
+  // Sends the statement; if it failed on a lost connection while no transaction was open,
+  // resets the connection and sends it once more.
+  template <class Send>
+  Result<Rows> run(const std::string& what, Send send);
+  Rows send_query(const std::string& sql, const Params& params, bool cache);
+  Status reset();
 
   soci::session session_;
   PGconn* conn_ = nullptr;
   std::string where_;  // the redacted URI, for messages
+  std::vector<std::string> setup_;  // replayed after a reset
   std::map<std::string, std::string> prepared_;  // SQL text -> statement name
 };
 

@@ -20,7 +20,11 @@ class CommitSignal {
     }
     cv_.notify_all();
   }
-  void wake_all() { cv_.notify_all(); }
+  // Wakes every waiter so it re-checks its stop condition (set that before calling this).
+  void wake_all() {
+    { std::lock_guard lock(mu_); }  // a waiter between its check and its sleep still wakes
+    cv_.notify_all();
+  }
   Position head() const {
     std::lock_guard lock(mu_);
     return head_;

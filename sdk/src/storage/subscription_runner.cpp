@@ -1,5 +1,6 @@
 #include "subscription_runner.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -35,7 +36,10 @@ class Runner final : public Subscription {
   std::shared_ptr<RunnerState> shared_state() const { return state_; }
 
   void stop() override {
-    state_->stop_requested = true;
+    {
+      std::lock_guard lock(state_->mu);  // a waiter between its check and its sleep still wakes
+      state_->stop_requested = true;
+    }
     signal_->wake_all();
     state_->cv.notify_all();
     if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
@@ -79,6 +83,18 @@ class Runner final : public Subscription {
     if (waited_on) state_->cv.notify_all();
   }
 
+  // A store that is unavailable for a while (server restart, lock contention) is not a reason to
+  // give up: the subscription waits, with growing pauses, and reads again from its checkpoint, so
+  // nothing is skipped or delivered twice. Other read errors stop it as failed.
+  bool retry_later(const Error& error, Position checkpoint) {
+    if (error.code != ErrorCode::unavailable) return false;
+    set(checkpoint, State::catching_up);
+    std::unique_lock lock(state_->mu);
+    state_->cv.wait_for(lock, backoff_, [&] { return state_->stop_requested.load(); });
+    backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+    return true;
+  }
+
   void run() {
     Position checkpoint = options_.after_position;
     auto stopping = [this] { return state_->stop_requested.load(); };
@@ -88,6 +104,7 @@ class Runner final : public Subscription {
       // matched nothing there. Positions are assigned in commit order, so nothing can land below.
       auto head = store_->head_position();
       if (!head) {
+        if (retry_later(head.error(), checkpoint)) continue;
         set(checkpoint, State::failed, head.error());
         return;
       }
@@ -117,9 +134,11 @@ class Runner final : public Subscription {
         return;
       }
       if (!st) {
+        if (retry_later(st.error(), checkpoint)) continue;
         set(checkpoint, State::failed, st.error());
         return;
       }
+      backoff_ = kFirstBackoff;
       if (stopping()) break;
       if (delivered == options_.batch_size) continue;  // more to catch up on
       if (*head > checkpoint) checkpoint = *head;
@@ -135,6 +154,8 @@ class Runner final : public Subscription {
   EventHandler handler_;
   std::shared_ptr<RunnerState> state_;
   std::thread thread_;
+  static constexpr std::chrono::milliseconds kFirstBackoff{50}, kMaxBackoff{2000};
+  std::chrono::milliseconds backoff_ = kFirstBackoff;
 };
 
 }  // namespace
