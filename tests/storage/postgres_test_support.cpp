@@ -13,11 +13,6 @@ std::optional<std::string> test_postgres_uri() {
   return std::string(uri);
 }
 
-std::string fresh_schema_uri(const std::string& base, const std::string& prefix) {
-  std::random_device rd;
-  return base + "?schema=" + prefix + "_" + std::to_string(rd() % 1000000000u);
-}
-
 bool postgres_ctl(const std::string& action) {
   const char* ctl = std::getenv("ROUNDHOUSE_TEST_POSTGRES_CTL");
   if (!ctl) return false;
@@ -30,7 +25,9 @@ void PostgresStoresTest::SetUp() {
   if (!base) GTEST_SKIP() << "needs a server: run under tests/storage/with-postgres";
   register_storage_plugins(registry_);
   base_uri_ = *base;
-  uri_ = fresh_schema_uri(base_uri_, "hosts");
+  std::random_device rd;
+  schema_ = "hosts_" + std::to_string(rd() % 1000000000u);
+  uri_ = base_uri_ + "?schema=" + schema_;
 }
 
 void PostgresStoresTest::TearDown() {

@@ -19,8 +19,6 @@ namespace rh_test {
 
 // ROUNDHOUSE_TEST_POSTGRES_URI, or nothing when not running under with-postgres.
 std::optional<std::string> test_postgres_uri();
-// That URI with ?schema=<prefix>_<random>: every test starts from an empty log.
-std::string fresh_schema_uri(const std::string& base, const std::string& prefix);
 // Runs ROUNDHOUSE_TEST_POSTGRES_CTL with `action` (stop | start | restart); true on success.
 bool postgres_ctl(const std::string& action);
 
@@ -38,7 +36,8 @@ class PostgresStoresTest : public ::testing::Test {
 
   rh::Registry registry_;
   std::string base_uri_;  // the server
-  std::string uri_;       // the server and this test's schema
+  std::string schema_;    // fresh for each test: every test starts from an empty log
+  std::string uri_;       // the server and that schema
 
  private:
   std::vector<std::shared_ptr<rh::EventStore>> stores_;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "migrations.hpp"
+#include "pg_commit_feed.hpp"
 #include "pg_connection.hpp"
 #include "pg_state_store.hpp"
 #include "pg_uri.hpp"
@@ -52,7 +53,8 @@ struct StreamKeyHash {
 
 class PgWrite final : public WriteTransaction {
  public:
-  PgWrite(Connection& c, std::unique_lock<std::mutex> lock) : c_(c), lock_(std::move(lock)) {}
+  PgWrite(Connection& c, std::unique_lock<std::mutex> lock, const std::string& channel)
+      : c_(c), lock_(std::move(lock)), channel_(channel) {}
   ~PgWrite() override {
     // A lost connection took its transaction with it; the backend replaces the connection.
     if (open_ && !c_.broken()) (void)c_.exec("ROLLBACK");
@@ -128,6 +130,7 @@ class PgWrite final : public WriteTransaction {
       if (!pk) return pk.error();
       pks.push_back(*pk);
       last_versions[*pk] = e.version;
+      last_position_ = std::max(last_position_, e.position);
     }
     for (std::size_t first = 0; first < events.size(); first += kInsertChunk) {
       const std::size_t n = std::min(kInsertChunk, events.size() - first);
@@ -177,8 +180,10 @@ class PgWrite final : public WriteTransaction {
     return {};
   }
 
+  // The NOTIFY rides in COMMIT's round trip; PostgreSQL delivers it only once the commit is
+  // visible, and never for a transaction that rolls back.
   Status commit() override {
-    Status st = c_.commit();
+    Status st = c_.commit(last_position_ ? "NOTIFY " + channel_ + ", '" + std::to_string(last_position_) + "'; " : "");
     // Committed, or rolled back by the server; still open only if COMMIT never ran.
     open_ = PQtransactionStatus(c_.native()) == PQTRANS_INTRANS || PQtransactionStatus(c_.native()) == PQTRANS_INERROR;
     return st;
@@ -204,6 +209,8 @@ class PgWrite final : public WriteTransaction {
 
   Connection& c_;
   std::unique_lock<std::mutex> lock_;
+  const std::string& channel_;
+  Position last_position_ = 0;
   bool open_ = false;
   std::unordered_map<StreamId, std::int64_t, StreamKeyHash> pks_;
 };
@@ -274,7 +281,8 @@ class ReaderPool {
 class PgBackend final : public LogBackend {
  public:
   PgBackend(PgUri uri, std::unique_ptr<Connection> writer)
-      : uri_(std::move(uri)), writer_(std::move(writer)), readers_(uri_, uri_.readers), state_(make_pg_state_store(uri_)) {}
+      : uri_(std::move(uri)), channel_(commit_channel(uri_)), writer_(std::move(writer)), readers_(uri_, uri_.readers),
+        state_(make_pg_state_store(uri_)) {}
 
   Result<std::unique_ptr<WriteTransaction>> begin_write() override {
     std::unique_lock lock(write_mu_);
@@ -284,7 +292,7 @@ class PgBackend final : public LogBackend {
       if (!c) return c.error();
       writer_ = std::move(c).value();
     }
-    auto txn = std::make_unique<PgWrite>(*writer_, std::move(lock));
+    auto txn = std::make_unique<PgWrite>(*writer_, std::move(lock), channel_);
     if (auto st = txn->begin(uri_.log_lock_key); !st) return st.error();
     return std::unique_ptr<WriteTransaction>(std::move(txn));
   }
@@ -391,8 +399,11 @@ class PgBackend final : public LogBackend {
   }
 
   // Other processes and hosts write to the same database: LogStore polls the head for commits it
-  // was not told about.
+  // was not told about, and listens for their NOTIFY to wake at once.
   bool shared_with_other_processes() const override { return true; }
+  std::unique_ptr<CommitFeed> watch_commits(CommitCallback on_commit) override {
+    return start_commit_feed(uri_, std::move(on_commit));
+  }
   std::string uri() const override { return uri_.redacted; }
   std::shared_ptr<StateStore> state_store() override { return state_; }
   void close() override {
@@ -403,6 +414,7 @@ class PgBackend final : public LogBackend {
 
  private:
   PgUri uri_;
+  std::string channel_;  // NOTIFY channel of this log (pg_commit_feed.hpp)
   std::mutex write_mu_;
   std::unique_ptr<Connection> writer_;
   ReaderPool readers_;

@@ -90,6 +90,10 @@ Result<std::unique_ptr<Connection>> Connection::open(const PgUri& uri) {
   }
   auto* backend = static_cast<soci::postgresql_session_backend*>(c->session_.get_backend());
   c->conn_ = backend->conn_;
+  // libpq prints notices to stderr, including the "terminating connection" a restarting server
+  // sends its idle sessions; a library must not write to the host's stderr, and what matters
+  // reaches the caller as an error value.
+  PQsetNoticeProcessor(c->conn_, [](void*, const char*) {}, nullptr);
   std::string setup = "SET client_min_messages = warning";
   if (!uri.schema.empty()) setup += "; SET search_path TO \"" + uri.schema + "\"";
   if (auto st = c->configure(setup); !st) return st.error();

@@ -15,6 +15,7 @@ namespace roundhouse {
 
 WriteTransaction::~WriteTransaction() = default;
 LogBackend::~LogBackend() = default;
+CommitFeed::~CommitFeed() = default;
 
 namespace {
 
@@ -45,6 +46,7 @@ class LogStore final : public EventStore, public std::enable_shared_from_this<Lo
     state_ = backend_->state_store();
     if (!state_) state_ = make_memory_state_store();
     if (auto head = backend_->head_position()) signal_->publish(*head);
+    feed_ = backend_->watch_commits([signal = signal_](Position head) { signal->hint(head); });
     writer_ = std::thread([this] { write_loop(); });
   }
 
@@ -152,6 +154,7 @@ class LogStore final : public EventStore, public std::enable_shared_from_this<Lo
     cv_.notify_all();
     std::lock_guard join_lock(join_mu_);
     if (writer_.joinable()) writer_.join();
+    feed_.reset();
   }
 
   std::string uri() const override { return backend_->uri(); }
@@ -296,6 +299,7 @@ class LogStore final : public EventStore, public std::enable_shared_from_this<Lo
   bool closing_ = false;
   std::mutex join_mu_;
   std::thread writer_;
+  std::unique_ptr<CommitFeed> feed_;  // guarded by join_mu_ once constructed
 
   mutable std::mutex subs_mu_;
   std::vector<std::weak_ptr<void>> subs_;

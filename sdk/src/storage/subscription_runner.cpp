@@ -102,6 +102,7 @@ class Runner final : public Subscription {
       // Everything committed up to `head` is visible to the read that starts after this line, so
       // once a page comes back short, the checkpoint may advance to `head` even if the filter
       // matched nothing there. Positions are assigned in commit order, so nothing can land below.
+      const auto hints = signal_->hints();  // before reading: a hint from here on wakes the wait below
       auto head = store_->head_position();
       if (!head) {
         if (retry_later(head.error(), checkpoint)) continue;
@@ -143,7 +144,7 @@ class Runner final : public Subscription {
       if (delivered == options_.batch_size) continue;  // more to catch up on
       if (*head > checkpoint) checkpoint = *head;
       set(checkpoint, State::live);
-      signal_->wait(checkpoint, poll_, stopping);
+      signal_->wait(checkpoint, hints, poll_, stopping);
     }
   }
 

@@ -4,6 +4,7 @@
 // owns the semantics (expected versions, idempotency, tenants, positions, recorded time, hash
 // chain, group commit, subscriptions), so every backend behaves identically by construction.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -49,6 +50,19 @@ class ROUNDHOUSE_API WriteTransaction {
   virtual Status commit() = 0;
 };
 
+// A running source of commit notices (LogBackend::watch_commits). Destroying it stops it: once the
+// destructor returns, its callback is not running and never runs again.
+class ROUNDHOUSE_API CommitFeed {
+ public:
+  virtual ~CommitFeed();
+};
+
+// Called on the feed's own thread with the log's head position after commits (by any process,
+// this one included) and whenever the feed (re)connects. Only a wake-up: subscribers still read
+// the log to learn what is committed, so a late, repeated or missing call changes when they see
+// an event, never what they see. Must not block.
+using CommitCallback = std::function<void(Position head)>;
+
 class ROUNDHOUSE_API LogBackend {
  public:
   virtual ~LogBackend();
@@ -67,6 +81,13 @@ class ROUNDHOUSE_API LogBackend {
   // Durable documents beside the log (checkpoints, snapshots). nullptr: the LogStore keeps them in
   // memory instead (fine for memory: stores; a durable backend should provide one).
   virtual std::shared_ptr<StateStore> state_store() { return nullptr; }
+  // Push notice of commits made by other processes, so their subscribers wake at once rather than
+  // at their next poll. nullptr (the default): none, LogStore relies on polling alone. Polling
+  // stays on either way (the feed may be down for a while).
+  virtual std::unique_ptr<CommitFeed> watch_commits(CommitCallback on_commit) {
+    (void)on_commit;
+    return nullptr;
+  }
 };
 
 }  // namespace roundhouse

@@ -17,7 +17,9 @@ struct LogStoreOptions {
   // transaction and one fsync.
   std::size_t max_events_per_commit = 16384;
   // How often a subscription looks for commits made by other processes (backends shared with
-  // other processes only); commits made through this store wake subscribers at once.
+  // other processes only); commits made through this store wake subscribers at once, and so do
+  // other processes' commits when the backend has a commit feed (LogBackend::watch_commits) —
+  // polling is then the fallback for while the feed is down.
   std::chrono::milliseconds poll_interval{100};
   // Upper bounds that protect the store from oversized input.
   std::size_t max_events_per_append = 10000;
