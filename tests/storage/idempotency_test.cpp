@@ -132,5 +132,52 @@ TEST_P(EventStoreConformance, ConcurrentIdenticalRetriesStoreTheEventsOnce) {
   EXPECT_EQ(read_all().size(), 2u);
 }
 
+TEST_P(EventStoreConformance, RetriesNewAppendsAndConflictsInOneBurstEachGetTheirOwnAnswer) {
+  // A burst of asynchronous appends lands in one or a few group commits, whose event ids are
+  // looked up together: every request must still be answered as if it had come alone.
+  constexpr int kStored = 200;
+  std::vector<rh::NewEvent> stored;
+  std::vector<rh::Position> stored_at;
+  for (int i = 0; i < kStored; ++i) {
+    stored.push_back(event("Tick", {{"i", i}}));
+    auto r = append({"vehicle", "S" + std::to_string(i % 7)}, EV::any(), {stored.back()});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    stored_at.push_back(r->positions.at(0));
+  }
+  enum Kind { retry, fresh, conflict };
+  struct Sent {
+    Kind kind;
+    int i;
+    std::promise<rh::Result<rh::AppendResult>> done;
+  };
+  std::vector<Sent> sent;
+  for (int i = 0; i < kStored; ++i)
+    for (Kind k : {retry, fresh, conflict}) sent.push_back({k, i, {}});
+  for (auto& s : sent) {
+    rh::AppendRequest request;
+    request.stream = {"vehicle", "S" + std::to_string(s.i % 7)};
+    request.expected = EV::any();
+    if (s.kind == retry) request.events = {stored[s.i]};
+    if (s.kind == fresh) request.events = {event("Tick")};
+    if (s.kind == conflict) request.events = {stored[s.i], event("Tick")};  // stored id + a new one
+    store_->append_async(std::move(request), [&s](rh::Result<rh::AppendResult> r) { s.done.set_value(std::move(r)); });
+  }
+  int fresh_count = 0;
+  for (auto& s : sent) {
+    auto r = s.done.get_future().get();
+    if (s.kind == conflict) {
+      ASSERT_FALSE(r.ok()) << "append " << s.i << " repeats a stored id beside a new one";
+      EXPECT_EQ(r.error().code, rh::ErrorCode::duplicate_event) << r.error().message;
+      continue;
+    }
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->idempotent_replay, s.kind == retry);
+    if (s.kind == retry) EXPECT_EQ(r->positions, std::vector<rh::Position>{stored_at[s.i]});
+    fresh_count += s.kind == fresh ? 1 : 0;
+  }
+  EXPECT_EQ(head(), static_cast<rh::Position>(kStored + fresh_count));
+  EXPECT_EQ(read_all().size(), static_cast<std::size_t>(kStored + fresh_count)) << "retries stored nothing";
+}
+
 }  // namespace
 }  // namespace rh_test

@@ -1,5 +1,7 @@
 #include "pg_backend.hpp"
 
+#include <endian.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
@@ -23,6 +25,8 @@ constexpr const char* kSelectColumns =
 constexpr std::size_t kReadChunk = 2000;
 // Rows per multi-row INSERT (11 parameters each; PostgreSQL allows 65535 per statement).
 constexpr std::size_t kInsertChunk = 1000;
+// Event ids per lookup statement (one array parameter, 20 bytes per id).
+constexpr std::size_t kLookupChunk = 10000;
 
 void decode_row(const Rows& r, int row, RecordedEvent& e) {
   e.position = static_cast<Position>(r.int64(row, 0));
@@ -39,6 +43,29 @@ void decode_row(const Rows& r, int row, RecordedEvent& e) {
   r.text(row, 9, e.payload);
   r.text(row, 10, e.metadata);
   if (!r.bytes(row, 11, e.hash.data(), e.hash.size())) e.hash = Hash{};
+}
+
+// PostgreSQL's binary array format for a one-dimensional bytea[] of 16-byte elements: header
+// (dimensions, has-nulls flag, element type oid), the dimension (length, lower bound 1), then
+// each element as length + bytes; integers big-endian.
+std::string uuid_array(std::span<const Uuid> ids) {
+  constexpr std::uint32_t kByteaOid = 17;
+  std::string out;
+  out.reserve(20 + ids.size() * 20);
+  auto put = [&](std::uint32_t v) {
+    const std::uint32_t be = htobe32(v);
+    out.append(reinterpret_cast<const char*>(&be), 4);
+  };
+  put(1);
+  put(0);
+  put(kByteaOid);
+  put(static_cast<std::uint32_t>(ids.size()));
+  put(1);
+  for (const Uuid& id : ids) {
+    put(16);
+    out.append(reinterpret_cast<const char*>(id.bytes().data()), 16);
+  }
+  return out;
 }
 
 std::int64_t limit_of(std::size_t n) {
@@ -101,21 +128,36 @@ class PgWrite final : public WriteTransaction {
   }
 
   Result<std::optional<EventLocation>> find_event(const Uuid& id) override {
-    Params p;
-    p.add_bytes(id.bytes().data(), 16);
-    auto r = c_.query("SELECT e.position, s.aggregate_type, s.aggregate_id, e.version FROM events e JOIN streams s "
-                      "ON s.stream_pk = e.stream_pk WHERE e.event_id = $1::bytea",
-                      p);
-    if (!r) return r.error();
-    std::optional<EventLocation> out;
-    if (r->count() > 0) {
-      EventLocation loc;
-      loc.position = static_cast<Position>(r->int64(0, 0));
-      r->text(0, 1, loc.stream.type);
-      r->text(0, 2, loc.stream.id);
-      loc.version = static_cast<Version>(r->int64(0, 3));
-      out = std::move(loc);
+    auto found = find_events(std::span<const Uuid>(&id, 1));
+    if (!found) return found.error();
+    return std::move(found->front());
+  }
+
+  // One statement per kLookupChunk ids, `event_id = ANY($1)` with the ids as one binary bytea[]
+  // parameter; the unique index on event_id answers each element.
+  Result<std::vector<std::optional<EventLocation>>> find_events(std::span<const Uuid> ids) override {
+    std::unordered_map<Uuid, EventLocation, UuidHash> stored;
+    for (std::size_t first = 0; first < ids.size(); first += kLookupChunk) {
+      Params p;
+      p.add_owned(uuid_array(ids.subspan(first, std::min(kLookupChunk, ids.size() - first))));
+      auto r = c_.query("SELECT e.event_id, e.position, s.aggregate_type, s.aggregate_id, e.version FROM events e "
+                        "JOIN streams s ON s.stream_pk = e.stream_pk WHERE e.event_id = ANY($1::bytea[])",
+                        p);
+      if (!r) return r.error();
+      for (int i = 0; i < r->count(); ++i) {
+        std::array<std::uint8_t, 16> id{};
+        if (!r->bytes(i, 0, id.data(), id.size())) continue;
+        EventLocation loc;
+        loc.position = static_cast<Position>(r->int64(i, 1));
+        r->text(i, 2, loc.stream.type);
+        r->text(i, 3, loc.stream.id);
+        loc.version = static_cast<Version>(r->int64(i, 4));
+        stored.emplace(Uuid(id), std::move(loc));
+      }
     }
+    std::vector<std::optional<EventLocation>> out(ids.size());
+    for (std::size_t k = 0; k < ids.size(); ++k)
+      if (auto it = stored.find(ids[k]); it != stored.end()) out[k] = it->second;
     return out;
   }
 

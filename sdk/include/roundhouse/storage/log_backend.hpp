@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "roundhouse/core/status.hpp"
 #include "roundhouse/events/event_store.hpp"
@@ -43,6 +44,10 @@ class ROUNDHOUSE_API WriteTransaction {
   virtual Result<ChainTip> tip() = 0;
   virtual Result<StreamHead> stream_head(const StreamId& stream) = 0;
   virtual Result<std::optional<EventLocation>> find_event(const Uuid& id) = 0;
+  // The stored location of each id (nullopt where none), in the order asked; LogStore asks once
+  // per group commit for every client-supplied id in it. The default calls find_event per id; a
+  // backend behind a network round trip should answer in one (or a few) statements.
+  virtual Result<std::vector<std::optional<EventLocation>>> find_events(std::span<const Uuid> ids);
   // Stores fully formed events (position, version, recorded_at, hash set by the SDK) and advances
   // each stream's head to its last version. Events are in ascending position order.
   virtual Status insert(std::span<const RecordedEvent> events) = 0;
