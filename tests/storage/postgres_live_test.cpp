@@ -27,8 +27,7 @@ class PostgresLive : public PostgresStoresTest {
     const auto db = base_uri_.rfind('/');
     outside_ = std::make_unique<AdminSession>(base_uri_.substr(0, db) + "/postgres");
     ASSERT_TRUE(outside_->ok()) << outside_->error();
-    ASSERT_TRUE(a_ = open_store());
-    ASSERT_TRUE(eventually([&] { return (a_listener_ = listeners()).size() == 1; }));
+    ASSERT_TRUE(a_ = open_store());  // only appends: a store listens once something subscribes
   }
   void TearDown() override {
     if (sub_) sub_->stop();
@@ -42,8 +41,8 @@ class PostgresLive : public PostgresStoresTest {
     rh::LogStoreOptions o;
     o.poll_interval = poll;
     ASSERT_TRUE(b_ = open_store(o));
-    ASSERT_TRUE(eventually([&] { return b_listener().size() == 1; })) << "B's LISTEN connection";
     sub_ = watch_positions(*b_, seen_);
+    ASSERT_TRUE(eventually([&] { return listeners().size() == 1; })) << "B's LISTEN connection";
     ASSERT_TRUE(eventually([&] { return sub_->state() == rh::Subscription::State::live; }));
   }
 
@@ -57,7 +56,7 @@ class PostgresLive : public PostgresStoresTest {
     return result.ok() ? result->positions.back() : 0;
   }
 
-  // Backend pids of the sessions LISTENing for this test's log (the feed's last statement
+  // Backend pids of the sessions LISTENing for this test's log — B's feed, as only B subscribes (the feed's last statement
   // starts with its LISTEN).
   std::vector<std::string> listeners() {
     auto pids = admin_->column("SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN \"roundhouse_log:" +
@@ -65,12 +64,7 @@ class PostgresLive : public PostgresStoresTest {
     EXPECT_TRUE(pids.has_value()) << admin_->error();
     return pids.value_or(std::vector<std::string>{});
   }
-  // B's: every listener but A's.
-  std::vector<std::string> b_listener() {
-    auto pids = listeners();
-    std::erase_if(pids, [&](const std::string& p) { return p == a_listener_.at(0); });
-    return pids;
-  }
+
   // Waits (bounded) until `done()`; false if it never was.
   template <class Done>
   static bool eventually(Done done) {
@@ -79,12 +73,12 @@ class PostgresLive : public PostgresStoresTest {
     return done();
   }
   // Terminates B's LISTEN connection and waits until the server has let it go.
-  bool kill_b_listener() {
-    const auto pids = b_listener();
+  bool kill_listener() {
+    const auto pids = listeners();
     if (pids.size() != 1) return false;
     auto killed = admin_->column("SELECT pg_terminate_backend(" + pids[0] + ")");
     return killed && killed->size() == 1 && killed->front() == "t" &&
-           eventually([&] { return b_listener() != pids; });
+           eventually([&] { return listeners() != pids; });
   }
   // New connections to the test database refused (existing ones live on), or allowed again.
   void allow_connections(bool allow) {
@@ -95,7 +89,6 @@ class PostgresLive : public PostgresStoresTest {
   std::unique_ptr<AdminSession> admin_;    // in the test database
   std::unique_ptr<AdminSession> outside_;  // in the "postgres" database
   std::shared_ptr<rh::EventStore> a_;
-  std::vector<std::string> a_listener_;
   std::shared_ptr<rh::EventStore> b_;
   std::shared_ptr<SeenPositions> seen_ = std::make_shared<SeenPositions>();
   std::unique_ptr<rh::Subscription> sub_;
@@ -108,7 +101,7 @@ TEST_F(PostgresLive, CommitsOnOneHostWakeSubscribersOnAnotherWithoutPolling) {
     ASSERT_TRUE(sub_->wait_for(p, 20s)) << "B's subscriber was not woken for position " << p;
   }
   EXPECT_EQ(seen_->snapshot(), range(1, 6)) << "every event exactly once, in position order";
-  EXPECT_EQ(listeners().size(), 2u) << "one LISTEN connection per store";
+  EXPECT_EQ(listeners().size(), 1u) << "one LISTEN connection, B's: A has no subscribers";
 }
 
 TEST_F(PostgresLive, KilledListenerReconnectsAndReportsWhatItMissed) {
@@ -117,15 +110,15 @@ TEST_F(PostgresLive, KilledListenerReconnectsAndReportsWhatItMissed) {
 
   // Down while A commits: the NOTIFY reaches nobody on B.
   allow_connections(false);
-  ASSERT_TRUE(kill_b_listener());
+  ASSERT_TRUE(kill_listener());
   const rh::Position missed = append_through_a();
-  ASSERT_TRUE(b_listener().empty()) << "the listener must not be back yet";
+  ASSERT_TRUE(listeners().empty()) << "the listener must not be back yet";
 
   // Back: the feed reports the head it finds, so B delivers the missed commit...
   allow_connections(true);
   ASSERT_TRUE(sub_->wait_for(missed, 20s)) << "the commit made while B's listener was away";
   // ...and listens again for the next ones.
-  ASSERT_TRUE(eventually([&] { return b_listener().size() == 1; }));
+  ASSERT_TRUE(eventually([&] { return listeners().size() == 1; }));
   ASSERT_TRUE(sub_->wait_for(append_through_a(), 20s));
   EXPECT_EQ(seen_->snapshot(), range(1, 3));
   EXPECT_NE(sub_->state(), rh::Subscription::State::failed);
@@ -135,14 +128,14 @@ TEST_F(PostgresLive, PollingDeliversWhileTheListenerIsDown) {
   ASSERT_NO_FATAL_FAILURE(start_b(50ms));
 
   allow_connections(false);
-  ASSERT_TRUE(kill_b_listener());
+  ASSERT_TRUE(kill_listener());
   const rh::Position p = append_through_a(3);
   ASSERT_TRUE(sub_->wait_for(p, 20s)) << "polling must deliver while the listener is down";
-  EXPECT_TRUE(b_listener().empty()) << "so it was the polling, not the listener";
+  EXPECT_TRUE(listeners().empty()) << "so it was the polling, not the listener";
   EXPECT_EQ(seen_->snapshot(), range(1, 3));
 
   allow_connections(true);
-  EXPECT_TRUE(eventually([&] { return b_listener().size() == 1; })) << "the listener comes back";
+  EXPECT_TRUE(eventually([&] { return listeners().size() == 1; })) << "the listener comes back";
 }
 
 TEST_F(PostgresLive, NotificationsAreOnlyHintsNeverEvents) {

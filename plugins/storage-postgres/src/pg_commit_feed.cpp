@@ -1,6 +1,8 @@
 #include "pg_commit_feed.hpp"
 
 #include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -17,7 +19,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr auto kPollTimeout = 100ms;  // how long a stop request may wait for the socket wait
+constexpr auto kPollTimeout = 1000ms;  // a safety net: a stop request wakes the wait at once
 constexpr auto kFirstRetry = 100ms, kMaxRetry = 2000ms;
 
 std::optional<Position> parse_position(const char* text) {
@@ -32,7 +34,8 @@ std::optional<Position> parse_position(const char* text) {
 class PgCommitFeed final : public CommitFeed {
  public:
   PgCommitFeed(PgUri uri, CommitCallback on_commit)
-      : uri_(std::move(uri)), channel_(commit_channel(uri_)), on_commit_(std::move(on_commit)) {
+      : uri_(std::move(uri)), channel_(commit_channel(uri_)), on_commit_(std::move(on_commit)),
+        wake_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
     thread_ = std::thread([this] { run(); });
   }
   ~PgCommitFeed() override {
@@ -41,7 +44,12 @@ class PgCommitFeed final : public CommitFeed {
       stopping_ = true;
     }
     cv_.notify_all();
+    if (wake_fd_ >= 0) {
+      const std::uint64_t one = 1;
+      (void)!::write(wake_fd_, &one, sizeof one);  // ends the socket wait
+    }
     thread_.join();
+    if (wake_fd_ >= 0) ::close(wake_fd_);
   }
 
  private:
@@ -86,11 +94,11 @@ class PgCommitFeed final : public CommitFeed {
       }
       if (newest > 0) on_commit_(newest);
       if (PQstatus(conn) != CONNECTION_OK) break;
-      pollfd pfd{PQsocket(conn), POLLIN, 0};
-      const int ready = ::poll(&pfd, 1, static_cast<int>(kPollTimeout.count()));
+      pollfd fds[2] = {{PQsocket(conn), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+      const int ready = ::poll(fds, wake_fd_ >= 0 ? 2 : 1, static_cast<int>(kPollTimeout.count()));
       if (ready < 0 && errno != EINTR) break;
       // Reads what arrived; 0 when the server closed the connection (restart, terminated backend).
-      if (ready > 0 && !PQconsumeInput(conn)) break;
+      if (ready > 0 && fds[0].revents != 0 && !PQconsumeInput(conn)) break;
     }
     return true;
   }
@@ -101,6 +109,7 @@ class PgCommitFeed final : public CommitFeed {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  int wake_fd_;  // written once by the destructor; -1 if eventfd failed (the poll timeout remains)
   std::thread thread_;
 };
 

@@ -21,8 +21,8 @@ std::string commit_channel(const PgUri& uri);
 // a growing pause between attempts), LISTENs, reports the log's head once connected (commits
 // made while it was away are not notified to it), then reports every notification. While it is
 // disconnected LogStore's polling keeps subscriptions correct, only slower. Destroying the feed
-// stops the thread within about 100 ms (longer only while a connection attempt is under way,
-// bounded by the URI's connect_timeout); no callback runs after that.
+// stops the thread at once (an eventfd ends its socket wait; only a connection attempt under way
+// is waited for, bounded by the URI's connect_timeout); no callback runs after that.
 std::unique_ptr<CommitFeed> start_commit_feed(const PgUri& uri, CommitCallback on_commit);
 
 }  // namespace roundhouse::postgres

@@ -57,7 +57,6 @@ class LogStore final : public EventStore, public std::enable_shared_from_this<Lo
     state_ = backend_->state_store();
     if (!state_) state_ = make_memory_state_store();
     if (auto head = backend_->head_position()) signal_->publish(*head);
-    feed_ = backend_->watch_commits([signal = signal_](Position head) { signal->hint(head); });
     writer_ = std::thread([this] { write_loop(); });
   }
 
@@ -109,6 +108,7 @@ class LogStore final : public EventStore, public std::enable_shared_from_this<Lo
   Result<Position> head_position() override { return backend_->head_position(); }
 
   std::unique_ptr<Subscription> subscribe(SubscribeOptions options, EventHandler handler) override {
+    watch_other_processes();
     const auto poll = backend_->shared_with_other_processes() ? options_.poll_interval
                                                               : std::chrono::milliseconds(1000);
     return detail::start_subscription(shared_from_this(), signal_, poll, std::move(options),
@@ -165,7 +165,9 @@ class LogStore final : public EventStore, public std::enable_shared_from_this<Lo
     cv_.notify_all();
     std::lock_guard join_lock(join_mu_);
     if (writer_.joinable()) writer_.join();
+    std::lock_guard feed_lock(feed_mu_);
     feed_.reset();
+    feed_closed_ = true;
   }
 
   std::string uri() const override { return backend_->uri(); }
@@ -195,6 +197,15 @@ class LogStore final : public EventStore, public std::enable_shared_from_this<Lo
       }
       for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(*outcomes[i]));
     }
+  }
+
+  // Starts the backend's commit feed with the first subscription: a store nobody subscribes to
+  // (a CLI command, a pure writer) holds no listening connection.
+  void watch_other_processes() {
+    std::lock_guard lock(feed_mu_);
+    if (feed_ || feed_closed_ || !backend_->shared_with_other_processes()) return;
+    feed_ = backend_->watch_commits([signal = signal_](Position head) { signal->hint(head); });
+    feed_closed_ = !feed_;  // none offered: do not ask again
   }
 
   // Fills outcomes[i] for every append in the batch.
@@ -328,7 +339,9 @@ class LogStore final : public EventStore, public std::enable_shared_from_this<Lo
   bool closing_ = false;
   std::mutex join_mu_;
   std::thread writer_;
-  std::unique_ptr<CommitFeed> feed_;  // guarded by join_mu_ once constructed
+  std::mutex feed_mu_;
+  std::unique_ptr<CommitFeed> feed_;
+  bool feed_closed_ = false;  // closed, or the backend has no feed
 
   mutable std::mutex subs_mu_;
   std::vector<std::weak_ptr<void>> subs_;
