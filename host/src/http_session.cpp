@@ -237,8 +237,10 @@ void HttpSession::start_stream(Response r) {
   res->chunked(true);
   auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*res);
   stream_.expires_after(hub_->idle_timeout());
+  chunk_writing_ = true;  // the head is a write too: pump() waits for it
   http::async_write_header(stream_, *serializer,
                            [self = shared_from_this(), res, serializer](beast::error_code ec, std::size_t) {
+                             self->chunk_writing_ = false;
                              if (ec) return self->close();
                              self->on_stream_started();
                            });

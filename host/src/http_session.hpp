@@ -118,7 +118,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // Streamed response state (strand-only).
   std::shared_ptr<StreamBody> body_stream_;
   std::string chunk_;          // the chunk being written
-  bool chunk_writing_ = false;
+  bool chunk_writing_ = false; // a write (the head or a chunk) is in flight
   std::optional<boost::asio::steady_timer> tick_;
   std::array<char, 512> peer_probe_{};  // reads that only tell us when the client closes
 };
