@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 
+#include "live_streams.hpp"
 #include "metrics.hpp"
 #include "roundhouse/core/time.hpp"
 #include "roundhouse/events/event_store.hpp"
@@ -24,6 +25,7 @@ struct AppContext {
   const PluginHost* plugins = nullptr;
   ProjectionEngine* projections = nullptr;
   std::shared_ptr<Metrics> metrics;
+  std::shared_ptr<LiveStreams> streams;  // open event streams; stopped after the HTTP server
   Services services;                 // handed to plugin route handlers
   std::atomic<bool> draining{false}; // SIGTERM received: /health reports 503
   Timestamp started_at = now_micros();

@@ -1,5 +1,9 @@
 // `roundhouse read`: events as JSON lines (the wire form of GET /api/v1/events), from one stream
-// or from the whole log. A local tool: no tenant filter unless --tenant is given.
+// or from the whole log, optionally following it live. A local tool: no tenant filter unless
+// --tenant is given.
+#include <signal.h>
+
+#include <atomic>
 #include <cstdio>
 #include <iostream>
 
@@ -21,6 +25,42 @@ void print(const RecordedEvent& e) {
   std::fwrite(line.data(), 1, line.size(), stdout);
 }
 
+// --follow: a subscription prints the log (catch-up, then live) until SIGINT/SIGTERM, --limit
+// events, or a store failure (exit 1).
+int follow(EventStore& store, const ReadAllOptions& o) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before the subscription's thread starts
+
+  std::atomic<std::uint64_t> printed{0};
+  SubscribeOptions so;
+  so.name = "cli:read --follow";
+  so.after_position = o.from_position - 1;
+  so.filter = o.filter;
+  auto sub = store.subscribe(std::move(so), [&](const RecordedEvent& e) -> Status {
+    if (printed.load() >= o.max_count) return {ErrorCode::unavailable, "--limit reached"};
+    print(e);
+    std::fflush(stdout);  // a reader of the pipe sees each event as it comes
+    printed.fetch_add(1);
+    return {};
+  });
+  if (!sub) {
+    print_error("read", "this store does not support subscriptions");
+    return kExitFailure;
+  }
+  const timespec tick{0, 100'000'000};
+  while (printed.load() < o.max_count && sigtimedwait(&signals, nullptr, &tick) < 0) {
+    if (sub->state() == Subscription::State::failed && printed.load() < o.max_count) {
+      print_error("read", sub->error() ? sub->error()->message : "the subscription failed");
+      return kExitFailure;
+    }
+  }
+  sub->stop();
+  return kExitOk;
+}
+
 }  // namespace
 
 int cmd_read(const std::vector<std::string>& args) {
@@ -34,11 +74,12 @@ int cmd_read(const std::vector<std::string>& args) {
        "whole log: only these event types (repeatable)")
       ("aggregate-type", po::value<std::vector<std::string>>()->composing()->value_name("TYPE"),
        "whole log: only streams of these types (repeatable)")
+      ("follow", "whole log: keep printing new events as they are committed, until SIGINT/SIGTERM or --limit")
       ("limit", po::value<std::uint64_t>()->value_name("N"), "at most N events")
       ("tenant", po::value<std::string>(), "only events of this tenant");
   ConfigFlags flags;
   auto vm = parse_command("read",
-                          "roundhouse read [--stream TYPE/ID | --from-position N --type T] [--limit N] [--store URI]",
+                          "roundhouse read [--stream TYPE/ID | --from-position N --type T [--follow]] [--limit N] [--store URI]",
                           "Prints events as JSON lines in version order (--stream) or global position order.", opts,
                           args, flags);
   if (!vm) return kExitOk;
@@ -47,6 +88,7 @@ int cmd_read(const std::vector<std::string>& args) {
     throw UsageError("--stream cannot be combined with --from-position, --type or --aggregate-type");
   if (!one_stream && (vm->count("from-version") || vm->count("backward")))
     throw UsageError("--from-version and --backward need --stream");
+  if (one_stream && vm->count("follow")) throw UsageError("--follow reads the whole log; it cannot be combined with --stream");
   StreamId stream;
   if (one_stream) {
     const std::string s = (*vm)["stream"].as<std::string>();
@@ -89,6 +131,7 @@ int cmd_read(const std::vector<std::string>& args) {
     if (vm->count("limit")) o.max_count = (*vm)["limit"].as<std::uint64_t>();
     if (vm->count("type")) o.filter.event_types = (*vm)["type"].as<std::vector<std::string>>();
     if (vm->count("aggregate-type")) o.filter.aggregate_types = (*vm)["aggregate-type"].as<std::vector<std::string>>();
+    if (vm->count("follow")) return follow(**store, o);
     st = (*store)->read_all(o, [](const RecordedEvent& e) {
       print(e);
       return true;

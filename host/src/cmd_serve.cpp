@@ -23,6 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Each open event stream costs a subscription thread while it is catching up or live.
+constexpr std::size_t kMaxEventStreams = 256;
+
 // Written via a temporary file and a rename, so a reader never sees a half-written port.
 bool write_port_file(const fs::path& file, unsigned short port) {
   const fs::path tmp = file.string() + ".tmp";
@@ -95,6 +98,7 @@ int cmd_serve(const std::vector<std::string>& args) {
   ctx->registry = &rt.registry();
   ctx->plugins = &rt.plugins();
   ctx->metrics = std::make_shared<Metrics>();
+  ctx->streams = std::make_shared<LiveStreams>(kMaxEventStreams);
   auto projections = start_projections(rt.registry(), store);
   ctx->projections = projections.get();
   ctx->services = Services{store, projections.get(), &rt.registry()};
@@ -147,6 +151,7 @@ int cmd_serve(const std::vector<std::string>& args) {
   ctx->draining = true;
   const std::size_t cut_off = server.shutdown(config->shutdown_timeout);
   if (cut_off > 0) Log::warn("requests cut off by the shutdown timeout", {{"requests", cut_off}});
+  ctx->streams->shutdown();  // every event stream ended with the server: stop their subscriptions
   if (projections) projections->stop();
   store->close();  // every accepted append is durable from here on
   // Drop the host's references so the runtime releases the store before it stops the plugins.

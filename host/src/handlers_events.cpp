@@ -1,10 +1,14 @@
 // The event log over HTTP: append (asynchronous: the I/O thread never waits for an fsync), read one
-// stream, read everything (paged). Every read is filtered to the caller's tenant.
+// stream, read everything (paged), follow it live (Server-Sent Events). Every read is filtered to
+// the caller's tenant.
+#include <charconv>
+
 #include <boost/json.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/pchars.hpp>
 
 #include "append_codec.hpp"
+#include "event_stream.hpp"
 #include "handlers.hpp"
 #include "problem.hpp"
 #include "query_params.hpp"
@@ -130,6 +134,50 @@ void read_all(AppContext& ctx, Request& req, Reply reply) {
   reply(Response::json(200, o));
 }
 
+// Where a stream starts: after the Last-Event-ID header (a reconnecting EventSource resends its URL
+// with the id of the last event it got, which is newer than the URL's `after`), else `after`, else
+// the head (only events committed from now on).
+Result<Position> stream_start(AppContext& ctx, const Request& req) {
+  if (const std::string* id = req.header("last-event-id"); id && !id->empty()) {
+    Position p = 0;
+    auto [end, ec] = std::from_chars(id->data(), id->data() + id->size(), p);
+    if (ec != std::errc() || end != id->data() + id->size())
+      return Error{ErrorCode::invalid_argument,
+                   "header 'Last-Event-ID' must be an event position (a non-negative integer), got '" +
+                       id->substr(0, 64) + "'"};
+    return p;
+  }
+  if (req.query_param("after")) return uint_param(req, "after", 0, 0, UINT64_MAX);
+  return ctx.store->head_position();
+}
+
+void stream_events(AppContext& ctx, Request& req, Reply reply) {
+  if (auto st = check_known_params(req, {"after", "type", "aggregate_type", "heartbeat"}); !st)
+    return reply(problem(st.error(), req.path));
+  auto heartbeat = uint_param(req, "heartbeat", 15, 1, 300);
+  if (!heartbeat) return reply(problem(heartbeat.error(), req.path));
+  auto after = stream_start(ctx, req);
+  if (!after) return reply(problem(after.error(), req.path));
+  if (!ctx.streams || !ctx.streams->try_open())
+    return reply(problem(503, to_string(ErrorCode::unavailable),
+                         "too many open event streams; try again later", req.path));
+
+  EventStreamOptions opts;
+  opts.name = "events-stream:" + req.request_id;
+  opts.after = *after;
+  opts.filter.event_types = list_param(req, "type");
+  opts.filter.aggregate_types = list_param(req, "aggregate_type");
+  opts.filter.tenant = req.principal.tenant;
+  opts.heartbeat = std::chrono::seconds(*heartbeat);
+
+  Response r;
+  r.content_type = "text/event-stream";
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  r.headers.emplace_back("X-Accel-Buffering", "no");  // nginx: pass events through, do not buffer
+  r.stream = open_event_stream(ctx.store, ctx.streams, ctx.metrics, std::move(opts));
+  reply(std::move(r));
+}
+
 }  // namespace
 
 Status add_event_routes(Router& router, std::shared_ptr<AppContext> ctx) {
@@ -140,7 +188,9 @@ Status add_event_routes(Router& router, std::shared_ptr<AppContext> ctx) {
                   router.add({"GET", "/api/v1/events", "reader", "Read the whole log from a position (paged)", "host",
                               bind(read_all)}),
                   router.add({"GET", "/api/v1/events/{type}/{id}", "reader", "Read one stream", "host",
-                              bind(read_stream)})})
+                              bind(read_stream)}),
+                  router.add({"GET", "/api/v1/events/stream", "reader",
+                              "Follow the log live as Server-Sent Events", "host", bind(stream_events)})})
     if (!st) return st;
   return {};
 }

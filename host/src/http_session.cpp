@@ -1,8 +1,12 @@
 #include "http_session.hpp"
 
+#include <cctype>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -91,6 +95,11 @@ void HttpSession::run() {
 void HttpSession::shutdown(bool force) {
   net::post(stream_.get_executor(), [self = shared_from_this(), force] {
     self->closing_ = true;
+    if (self->body_stream_ && !force && !self->closed_) {
+      // End the stream cleanly: the producer's last piece, then the final chunk, then close.
+      self->body_stream_->end(StreamProducer::End::shutdown);
+      return self->pump();
+    }
     if (force || !self->busy()) self->close();
   });
 }
@@ -165,6 +174,11 @@ void HttpSession::handle_request() {
   req.body = std::move(msg.body());
   req.content_type = std::string(msg[http::field::content_type]);
   req.authorization = std::string(msg[http::field::authorization]);
+  for (const auto& field : msg) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    req.headers.emplace(std::move(name), std::string(field.value()));
+  }
   req.request_id = request_id_;
 
   hub_->dispatcher().dispatch(std::move(req), [self = shared_from_this()](Response response) {
@@ -174,36 +188,118 @@ void HttpSession::handle_request() {
   });
 }
 
+template <class Message>
+void HttpSession::set_headers(Message& res, Response& r, bool keep_alive) {
+  res.set(http::field::server, "roundhouse/" ROUNDHOUSE_HOST_VERSION);
+  res.set(http::field::content_type, r.content_type);
+  for (auto& [k, v] : r.headers) res.insert(k, v);
+  res.keep_alive(keep_alive);
+}
+
 void HttpSession::write(Response r) {
   if (closed_) {
+    if (r.stream) r.stream->end(StreamProducer::End::disconnected);
     busy_.store(false, std::memory_order_release);
     return;
+  }
+  if (r.stream) {
+    if (!head_) return start_stream(std::move(r));
+    r.stream->end(StreamProducer::End::disconnected);  // HEAD: the headers are all there is
+    r.stream.reset();
   }
   const bool keep_alive = keep_alive_ && !closing_ && !hub_->draining();
   stream_.expires_after(hub_->idle_timeout());
   auto done = [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
     self->on_write(ec, keep_alive);
   };
-  auto fill = [&](auto& res) {
-    res.set(http::field::server, "roundhouse/" ROUNDHOUSE_HOST_VERSION);
-    res.set(http::field::content_type, r.content_type);
-    for (auto& [k, v] : r.headers) res.insert(k, v);
-    res.keep_alive(keep_alive);
-  };
   if (head_) {  // headers only, with the Content-Length the GET would have
     auto res = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(r.status), 11);
-    fill(*res);
+    set_headers(*res, r, keep_alive);
     res->content_length(r.body.size());
     response_ = res;
     http::async_write(stream_, *res, std::move(done));
     return;
   }
   auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), 11);
-  fill(*res);
+  set_headers(*res, r, keep_alive);
   res->body() = std::move(r.body);
   res->prepare_payload();
   response_ = res;
   http::async_write(stream_, *res, std::move(done));
+}
+
+// ---- streamed responses ----
+
+void HttpSession::start_stream(Response r) {
+  body_stream_ = std::move(r.stream);
+  auto res = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(r.status), 11);
+  set_headers(*res, r, false);
+  res->chunked(true);
+  auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*res);
+  stream_.expires_after(hub_->idle_timeout());
+  chunk_writing_ = true;  // the head is a write too: pump() waits for it
+  http::async_write_header(stream_, *serializer,
+                           [self = shared_from_this(), res, serializer](beast::error_code ec, std::size_t) {
+                             self->chunk_writing_ = false;
+                             if (ec) return self->close();
+                             self->on_stream_started();
+                           });
+}
+
+void HttpSession::on_stream_started() {
+  if (closed_) return;
+  body_stream_->set_waker([weak = weak_from_this()] {
+    if (auto self = weak.lock()) net::post(self->stream_.get_executor(), [self] { self->pump(); });
+  });
+  // A stream that starts while the server drains ends at once (after the producer's last piece).
+  if (closing_ || hub_->draining()) body_stream_->end(StreamProducer::End::shutdown);
+  watch_peer();
+  schedule_tick();
+  pump();
+}
+
+void HttpSession::pump() {
+  if (chunk_writing_ || closed_ || !body_stream_) return;
+  chunk_.clear();
+  const bool finished = body_stream_->take(chunk_);
+  if (chunk_.empty() && !finished) return;  // the waker calls again when there is data
+  chunk_writing_ = true;
+  stream_.expires_after(hub_->idle_timeout());  // a client that takes nothing for this long is dropped
+  if (!chunk_.empty()) {
+    net::async_write(stream_, http::make_chunk(net::buffer(chunk_)),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_chunk(ec, false); });
+  } else {
+    net::async_write(stream_, http::make_chunk_last(),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_chunk(ec, true); });
+  }
+}
+
+void HttpSession::on_chunk(beast::error_code ec, bool last) {
+  chunk_writing_ = false;
+  if (ec || last || closed_) return close();
+  body_stream_->written();
+  pump();
+}
+
+// The session does not read while it streams; this read only notices the client closing (EOF or
+// reset), so the producer stops without waiting for the next write to fail.
+void HttpSession::watch_peer() {
+  stream_.socket().async_read_some(net::buffer(peer_probe_),
+                                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                     if (self->closed_) return;
+                                     if (ec) return self->close();
+                                     self->watch_peer();  // whatever a client sends mid-stream is ignored
+                                   });
+}
+
+void HttpSession::schedule_tick() {
+  if (!tick_) tick_.emplace(stream_.get_executor());
+  tick_->expires_after(StreamBody::kTickInterval);
+  tick_->async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->closed_ || !self->body_stream_) return;
+    self->body_stream_->tick();
+    self->schedule_tick();
+  });
 }
 
 void HttpSession::on_write(beast::error_code ec, bool keep_alive) {
@@ -249,6 +345,12 @@ void HttpSession::reject(int status, std::string_view code, const std::string& d
 void HttpSession::close() {
   if (closed_) return;
   closed_ = true;
+  if (body_stream_) {
+    body_stream_->end(StreamProducer::End::disconnected);  // no-op when it ended already
+    body_stream_.reset();
+    busy_.store(false, std::memory_order_release);
+  }
+  if (tick_) tick_->cancel();
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   stream_.close();

@@ -4,7 +4,13 @@
 // All of a session's work runs on its strand. A request is "busy" from its header until its
 // response is written; shutdown() closes an idle connection at once and a busy one right after its
 // response. The SessionHub tracks live sessions so the server can wait for them to drain.
+//
+// A streamed response (Response::stream, see stream_body.hpp) keeps the request busy until the
+// stream ends: the session writes the producer's data as chunks, ticks it once a second, watches
+// for the client leaving, and on shutdown lets the producer send a last piece before the final
+// chunk. The connection closes after a stream (Connection: close).
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <memory>
@@ -15,6 +21,7 @@
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -22,6 +29,7 @@
 
 #include "dispatcher.hpp"
 #include "http_types.hpp"
+#include "stream_body.hpp"
 
 namespace roundhouse::host {
 
@@ -77,6 +85,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void handle_request();
   void write(Response response);
   void on_write(boost::beast::error_code ec, bool keep_alive);
+  template <class Message>
+  void set_headers(Message& res, Response& r, bool keep_alive);
+  // Streamed responses.
+  void start_stream(Response r);
+  void on_stream_started();
+  void pump();
+  void on_chunk(boost::beast::error_code ec, bool last);
+  void watch_peer();
+  void schedule_tick();
   // Answers a request the parser refused (413, 400) and closes: its body was not consumed.
   void reject(int status, std::string_view code, const std::string& detail);
   void linger();
@@ -98,6 +115,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::size_t lingered_ = 0;
   std::string method_, target_, request_id_;
   std::chrono::steady_clock::time_point started_;
+  // Streamed response state (strand-only).
+  std::shared_ptr<StreamBody> body_stream_;
+  std::string chunk_;          // the chunk being written
+  bool chunk_writing_ = false; // a write (the head or a chunk) is in flight
+  std::optional<boost::asio::steady_timer> tick_;
+  std::array<char, 512> peer_probe_{};  // reads that only tell us when the client closes
 };
 
 }  // namespace roundhouse::host

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,11 +16,15 @@
 
 namespace roundhouse::host {
 
+class StreamBody;
+
 struct Response {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, `body` is ignored and the body is streamed from here (stream_body.hpp).
+  std::shared_ptr<StreamBody> stream;
 
   static Response json(int status, const boost::json::value& value);
 };
@@ -33,6 +38,7 @@ struct Request {
   std::string body;
   std::string content_type;
   std::string authorization;  // the Authorization header
+  std::multimap<std::string, std::string> headers;  // every header, names in lower case
   std::string request_id;     // X-Request-Id from the client, or generated
   std::string route;          // the matched route pattern ("" until routed)
   Principal principal;        // set once authenticated (empty for open routes)
@@ -41,6 +47,11 @@ struct Request {
   const std::string* query_param(const std::string& name) const {
     auto it = query.find(name);
     return it == query.end() ? nullptr : &it->second;
+  }
+  // First value of a header (name in lower case), or nullptr.
+  const std::string* header(const std::string& lowercase_name) const {
+    auto it = headers.find(lowercase_name);
+    return it == headers.end() ? nullptr : &it->second;
   }
 };
 

@@ -139,6 +139,13 @@ std::string Metrics::render(EventStore* store) const {
   line("# TYPE roundhouse_events_appended_total counter");
   line("roundhouse_events_appended_total " + std::to_string(events_appended_.load(std::memory_order_relaxed)));
 
+  line("# HELP roundhouse_event_streams_open Open live event streams (GET /api/v1/events/stream).");
+  line("# TYPE roundhouse_event_streams_open gauge");
+  line("roundhouse_event_streams_open " + std::to_string(streams_open_.load(std::memory_order_relaxed)));
+  line("# HELP roundhouse_event_stream_pauses_total Times a live event stream paused because its client was slow.");
+  line("# TYPE roundhouse_event_stream_pauses_total counter");
+  line("roundhouse_event_stream_pauses_total " + std::to_string(stream_pauses_.load(std::memory_order_relaxed)));
+
   if (!store) return out;
   auto head = store->head_position();
   line("# HELP roundhouse_head_position Last committed global position of the event log.");

@@ -8,6 +8,8 @@
 //   roundhouse_head_position                                        gauge (asked from the store at scrape)
 //   roundhouse_subscription_position{subscription,state}            gauge
 //   roundhouse_subscription_lag{subscription}                       gauge (head - position)
+//   roundhouse_event_streams_open                                   gauge (GET /api/v1/events/stream)
+//   roundhouse_event_stream_pauses_total                            counter (a client's buffer was full)
 //   roundhouse_build_info{version}, roundhouse_start_time_seconds
 // `route` is the route pattern ("/api/v1/events/{type}/{id}"), never the raw path, so the number of
 // series stays bounded; unmatched requests count under route="unmatched".
@@ -34,6 +36,9 @@ class Metrics {
   void request_started() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
   void request_finished() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
   void count_append(std::string_view outcome, std::size_t events_written);
+  void stream_opened() { streams_open_.fetch_add(1, std::memory_order_relaxed); }
+  void stream_closed() { streams_open_.fetch_sub(1, std::memory_order_relaxed); }
+  void count_stream_pause() { stream_pauses_.fetch_add(1, std::memory_order_relaxed); }
 
   // The whole exposition; `store` may be null (then store gauges are left out).
   std::string render(EventStore* store) const;
@@ -57,6 +62,8 @@ class Metrics {
   std::unordered_map<std::string, std::unique_ptr<Counter>> append_outcomes_;
   std::atomic<std::uint64_t> events_appended_{0};
   std::atomic<std::int64_t> in_flight_{0};
+  std::atomic<std::int64_t> streams_open_{0};
+  std::atomic<std::uint64_t> stream_pauses_{0};
   double start_time_seconds_;
 };
 

@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -169,6 +170,98 @@ class Host:
         self.proc.kill()
         self.proc.wait()
         self.log_file.close()
+
+
+class _SmallBufferConnection(http.client.HTTPConnection):
+    """An HTTPConnection whose socket has a small receive buffer, so a client that stops reading
+    stalls the server quickly."""
+
+    def __init__(self, *args, rcvbuf, **kw):
+        super().__init__(*args, **kw)
+        self.rcvbuf = rcvbuf
+
+    def connect(self):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.rcvbuf)
+        sock.settimeout(self.timeout)
+        sock.connect((self.host, self.port))
+        self.sock = sock
+
+
+class EventStream:
+    """A client of GET /api/v1/events/stream (Server-Sent Events).
+
+    `status`, `headers` and, for an error, `body` are set once the response head is in. next()
+    parses one message; events(n) collects the next n log events as (position, event dict)."""
+
+    def __init__(self, host, query="", token=ADMIN, headers=None, timeout=30, rcvbuf=None):
+        if rcvbuf:
+            self.conn = _SmallBufferConnection("127.0.0.1", host.port, timeout=timeout, rcvbuf=rcvbuf)
+        else:
+            self.conn = http.client.HTTPConnection("127.0.0.1", host.port, timeout=timeout)
+        hdrs = {"Accept": "text/event-stream", **(headers or {})}
+        if token is not None:
+            hdrs["Authorization"] = f"Bearer {token}"
+        self.conn.request("GET", "/api/v1/events/stream" + query, headers=hdrs)
+        self.resp = self.conn.getresponse()
+        self.status = self.resp.status
+        self.headers = {k.lower(): v for k, v in self.resp.getheaders()}
+        self.body = None
+        if self.status != 200:
+            self.body = self.resp.read().decode()
+        self.comments = []  # every comment line seen so far, without the colon
+
+    @property
+    def json(self):
+        return json.loads(self.body)
+
+    def next(self):
+        """The next message as {"id", "event", "data"} (fields as sent), or None at the end of the
+        response. Comment lines are collected in self.comments."""
+        fields = {}
+        while True:
+            raw = self.resp.readline()
+            if not raw:
+                return None
+            line = raw.decode().rstrip("\n").rstrip("\r")
+            if line == "":
+                if fields:
+                    return fields
+                continue
+            if line.startswith(":"):
+                self.comments.append(line[1:].strip())
+                continue
+            name, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            fields[name] = fields[name] + "\n" + value if name == "data" and name in fields else value
+
+    def events(self, n):
+        """The next n log events as a list of (id as int, parsed data); fails on a premature end."""
+        out = []
+        while len(out) < n:
+            msg = self.next()
+            assert msg is not None, f"the stream ended after {len(out)} of {n} events"
+            if msg.get("event") == "event":
+                out.append((int(msg["id"]), json.loads(msg["data"])))
+        return out
+
+    def close(self):
+        self.resp.close()  # the response holds the socket open too
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def metric(host, name):
+    """The value of an unlabelled series in /metrics (None when absent)."""
+    for line in host.get("/metrics", token=None).body.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    return None
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import subprocess
 import uuid
 
@@ -54,6 +55,39 @@ def test_cli_append_read_verify_round_trip(tmp_path):
     assert r.returncode == 1 and "does not exist" in r.stderr
 
 
+@requires_sqlite
+def test_cli_read_follow_prints_new_events_as_they_are_committed(tmp_path):
+    store = f"sqlite:{tmp_path / 'follow.db'}"
+
+    def append(n, type_="Moved"):
+        body = {"stream": {"type": "vehicle", "id": "V1"}, "events": [{"type": type_, "payload": {"n": n}}]}
+        assert run_cli("append", store=store, stdin=json.dumps(body) + "\n").returncode == 0
+
+    append(1)
+    append(2, "Ignored")
+    argv = [str(BINARY), "read", "--follow", "--type", "Moved", "--limit", "3", "--store", store,
+            "--plugins", str(PLUGIN_DIR)]
+    follower = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=base_env(),
+                                cwd=tmp_path)
+    first = json.loads(follower.stdout.readline())  # catch-up: the event already stored
+    assert first["payload"] == {"n": 1}
+    append(3)  # committed by another process while it follows
+    append(4, "Ignored")
+    append(5)
+    out, err = follower.communicate(timeout=30)  # --limit 3 reached: it exits by itself
+    assert follower.returncode == 0, err
+    assert [e["payload"]["n"] for e in lines(out)] == [3, 5]
+
+    argv = [str(BINARY), "read", "--follow", "--store", store, "--plugins", str(PLUGIN_DIR)]
+    follower = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=base_env(), cwd=tmp_path)
+    assert [json.loads(follower.stdout.readline())["position"] for _ in range(5)] == [1, 2, 3, 4, 5]
+    follower.send_signal(signal.SIGINT)  # it would wait for more; the signal ends it cleanly
+    out, err = follower.communicate(timeout=30)
+    assert follower.returncode == 0, err
+    assert out == "" and err == ""
+
+
 def test_cli_append_answers_every_line_in_order():
     good = {"stream": {"type": "v", "id": "a"}, "expected_version": "no_stream", "events": [{"type": "T", "payload": {}}]}
     stdin = "\n".join([
@@ -84,6 +118,7 @@ def test_cli_append_answers_every_line_in_order():
     (["read", "--stream", "a/b", "--type", "X"], "cannot be combined"),
     (["read", "--backward"], "--stream"),
     (["read", "--limit", "x"], "limit"),
+    (["read", "--stream", "a/b", "--follow"], "--follow"),
     (["verify", "--store", "no-colon"], "store URI"),
     (["plugins", "--log-level", "loud"], "--log-level"),
     (["explode"], "unknown command"),
