@@ -10,6 +10,11 @@
 namespace roundhouse::host {
 namespace po = boost::program_options;
 
+// Store administration (cmd_migrate.cpp, cmd_backup.cpp).
+int cmd_migrate(const std::vector<std::string>& args);
+int cmd_backup(const std::vector<std::string>& args);
+int cmd_restore(const std::vector<std::string>& args);
+
 const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
       {"serve", "serve the HTTP API (REST, health, metrics)", &cmd_serve},
@@ -23,6 +28,9 @@ const std::vector<Command>& commands() {
       {"time-travel", "an aggregate or the fleet as of a time (state-at | compare | history | fleet-at | types)",
        &cmd_time_travel},
       {"audit", "who recorded what, anomaly flags, window replay (trail | anomalies | replay)", &cmd_audit},
+      {"migrate", "copy a store into another, e.g. SQLite to PostgreSQL (resumable, verified)", &cmd_migrate},
+      {"backup", "write a consistent copy of the store into a file while hosts run", &cmd_backup},
+      {"restore", "put a backup into a store and verify its hash chain", &cmd_restore},
   };
   return list;
 }

@@ -3,6 +3,7 @@
 // Each kind of extension has its own ExtensionPoint<T> member; a new kind is a new member (an ABI
 // minor bump), never a stringly-typed bag.
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,6 +21,8 @@
 #include "roundhouse/http/route.hpp"
 #include "roundhouse/projections/projection.hpp"
 #include "roundhouse/schema/json_schema.hpp"
+#include "roundhouse/storage/store_admin.hpp"
+#include "roundhouse/storage/store_options.hpp"
 #include "roundhouse/storage/store_uri.hpp"
 
 namespace roundhouse {
@@ -63,18 +66,13 @@ class ExtensionPoint {
   std::map<std::string, Entry> entries_;
 };
 
-// Options every storage factory understands; backend-specific ones come as URI parameters or in
-// `config` (the store section of the host configuration).
-struct StoreOptions {
-  boost::json::object config;
-};
-
 using StorageFactory =
     std::function<Result<std::shared_ptr<EventStore>>(const StoreUri& uri, const StoreOptions& options)>;
 
 class ROUNDHOUSE_API Registry {
  public:
   ExtensionPoint<StorageFactory> storage;  // keyed by URI scheme: "sqlite", "memory", ...
+  ExtensionPoint<StoreAdmin> store_admin;  // keyed by URI scheme, like storage (migrate, backup)
   ExtensionPoint<Route> routes;            // keyed by "METHOD pattern"
   ExtensionPoint<ProjectionFactory> projections;  // keyed by projection name; the host runs them
   ExtensionPoint<AggregateType> aggregates;        // keyed by stream type
@@ -89,6 +87,18 @@ class ROUNDHOUSE_API Registry {
   // Opens a store through the factory registered for the URI's scheme.
   Result<std::shared_ptr<EventStore>> open_store(std::string_view uri,
                                                  const StoreOptions& options = {}) const;
+  // Store administration through the store_admin entry of the URI's scheme (storage/store_admin.hpp).
+  // An unknown scheme is not_found; an operation the backend does not offer is invalid_argument
+  // ("backup is not supported for memory: stores"). Plugin exceptions become internal errors.
+  Result<std::shared_ptr<LogBackend>> open_backend(std::string_view uri, const StoreOptions& options = {}) const;
+  Status backup_store(std::string_view uri, const std::filesystem::path& file,
+                      const TransferProgress& progress = {}) const;
+  Result<RestoreReport> restore_store(const std::filesystem::path& file, std::string_view uri,
+                                      const RestoreOptions& options = {}, const TransferProgress& progress = {}) const;
+  // What the URI physically points at (StoreAdmin::location), or the URI text when the backend
+  // does not say; an error only for an unparsable URI or an unknown scheme.
+  Result<std::string> store_location(std::string_view uri) const;
+
   // Adds a route under its "METHOD pattern" key.
   Status add_route(std::string provider, Route route);
   // Adds an upcaster under its "<event type>@<from version>" key.
