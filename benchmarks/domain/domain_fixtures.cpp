@@ -3,9 +3,7 @@
 #include <sqlite3.h>
 
 #include <array>
-#include <condition_variable>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 
@@ -17,6 +15,7 @@
 #include "roundhouse/domain/repository.hpp"
 #include "storage_memory.hpp"
 #include "storage_sqlite.hpp"
+#include "store/append_window.hpp"
 #include "store/workload.hpp"
 
 namespace roundhouse::bench {
@@ -42,41 +41,6 @@ std::map<std::string, AggregateSlot>& aggregate_slots() {
   static std::map<std::string, AggregateSlot> s;
   return s;
 }
-
-// Pipelined appends (append_async, up to `window` in flight), so group commit batches them; the
-// store's queue is FIFO, so positions follow the order of submit() calls.
-class Pipeline {
- public:
-  Pipeline(EventStore& store, std::size_t window) : store_(store), window_(window) {}
-  ~Pipeline() { (void)finish(); }
-  void submit(AppendRequest r) {
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return in_flight_ < window_; });
-      if (failure_) throw std::runtime_error("writing the aggregate fixture: " + failure_->message);
-      ++in_flight_;
-    }
-    store_.append_async(std::move(r), [this](Result<AppendResult> res) {
-      std::lock_guard lock(mu_);
-      --in_flight_;
-      if (!res && !failure_) failure_ = res.error();
-      cv_.notify_all();
-    });
-  }
-  std::optional<Error> finish() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return in_flight_ == 0; });
-    return failure_;
-  }
-
- private:
-  EventStore& store_;
-  std::size_t window_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::size_t in_flight_ = 0;
-  std::optional<Error> failure_;
-};
 
 // The demo's vehicle event mix (63% meter readings, 36% status changes, the odd transfer), one
 // vehicle at a time: what an aggregate with a long life accumulates.
@@ -147,14 +111,14 @@ void build_aggregate_fixture(AggregateFixture& f) {
   VehicleHistory small(kTimeTravelVehicle, start, 3600LL * 1'000'000, 12);   // one event per hour
   const std::uint64_t before_snapshot = kBigVehicleEvents - kSnapshotTail;
   {
-    Pipeline pipe(*f.store, 64);
+    AppendWindow pipe(*f.store, 64);  // FIFO: positions follow submit() order
     while (big.count() < before_snapshot || small.count() < kTimeTravelEvents) {
       if (big.count() < before_snapshot)
         pipe.submit(request(kBigVehicle, big, std::min(kBigChunk, before_snapshot - big.count())));
       if (small.count() < kTimeTravelEvents)
         pipe.submit(request(kTimeTravelVehicle, small, std::min(kSmallChunk, kTimeTravelEvents - small.count())));
     }
-    if (auto e = pipe.finish()) throw std::runtime_error("writing the aggregate fixture: " + e->message);
+    if (auto e = pipe.drain()) throw std::runtime_error("writing the aggregate fixture: " + e->message);
   }
   // The state_at bound: the occurred_at of BENCH-10K's middle event, so half the stream is folded.
   ReadStreamOptions at_middle;
@@ -172,9 +136,9 @@ void build_aggregate_fixture(AggregateFixture& f) {
   if (auto st = repo.maybe_snapshot(kBigVehicle, *loaded); !st) throw std::runtime_error("aggregate fixture: snapshot: " + st.message());
   f.snapshot_version = loaded->version;
   {
-    Pipeline pipe(*f.store, 64);
+    AppendWindow pipe(*f.store, 64);  // FIFO: positions follow submit() order
     pipe.submit(request(kBigVehicle, big, kSnapshotTail));
-    if (auto e = pipe.finish()) throw std::runtime_error("writing the aggregate fixture: " + e->message);
+    if (auto e = pipe.drain()) throw std::runtime_error("writing the aggregate fixture: " + e->message);
   }
   f.events = f.store->head_position().value();
 }

@@ -5,13 +5,8 @@
 // objects a client would hand over is not), and the rate counters are computed from that time.
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
-#include <atomic>
-#include <condition_variable>
 #include <map>
 #include <mutex>
-#include <optional>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -20,6 +15,7 @@
 #include "benchmarks.hpp"
 #include "raw_sqlite.hpp"
 #include "workload.hpp"
+#include "writers.hpp"
 
 namespace roundhouse::bench {
 namespace {
@@ -28,34 +24,9 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kPipelineWindow = 4;  // appends in flight for the pipelined batch client
 
-// The b-th batch: 1000 events for one stream (an AppendRequest targets one stream), the stream
-// drawn pseudo-randomly from 10k ids per batch. `n` numbers the events of the run.
-AppendRequest make_batch(std::uint64_t b, std::uint64_t& n) {
-  const std::size_t stream_index = mix(b ^ 0x5EEDULL) % kStreams;
-  AppendRequest r;
-  r.stream = stream(stream_index);
-  r.expected = ExpectedVersion::any();
-  r.tenant = kTenant;
-  r.events.reserve(kBatchEvents);
-  for (std::size_t i = 0; i < kBatchEvents; ++i) r.events.push_back(new_event(n++, stream_index));
-  return r;
-}
-
-// Every batch of the run, built before the clock starts (the client's objects, not the work under
-// test). Store and baseline get identical input.
-std::vector<AppendRequest> make_batches() {
-  std::vector<AppendRequest> out;
-  out.reserve(sizes().append_batches);
-  std::uint64_t n = 0;
-  for (std::size_t b = 0; b < sizes().append_batches; ++b) out.push_back(make_batch(b, n));
-  return out;
-}
-
-void report_rate(benchmark::State& state, double items, double seconds, const char* name = "rate") {
-  state.counters[name] = benchmark::Counter(seconds > 0 ? items / seconds : 0.0);
-  state.counters["items"] = benchmark::Counter(items);
-  state.counters["seconds"] = benchmark::Counter(seconds);
-}
+// Every batch of the run (1000 events each), built before the clock starts (the client's
+// objects, not the work under test). Store and baseline get identical input.
+std::vector<AppendRequest> make_batches() { return bench::make_batches(sizes().append_batches, kBatchEvents); }
 
 // --- append.batch -------------------------------------------------------------------------------
 
@@ -66,43 +37,8 @@ void report_rate(benchmark::State& state, double items, double seconds, const ch
 void append_batch_store(benchmark::State& state, const std::string& scheme, std::size_t window) {
   TempDir dir("append-batch");
   auto store = open_store(scheme == "sqlite" ? "sqlite:" + dir.file("store.db") : "memory:");
-  std::size_t events = 0;
-  for (auto _ : state) {
-    std::vector<AppendRequest> batches = make_batches();
-    std::mutex mu;
-    std::condition_variable cv;
-    std::size_t in_flight = 0;
-    std::optional<Error> failure;
-    const auto t0 = Clock::now();
-    for (auto& req : batches) {
-      {
-        std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return in_flight < window; });
-        if (failure) break;
-        ++in_flight;
-      }
-      store->append_async(std::move(req), [&](Result<AppendResult> r) {
-        std::lock_guard lock(mu);
-        --in_flight;
-        if (r) events += r->positions.size();
-        else if (!failure) failure = r.error();
-        cv.notify_all();
-      });
-    }
-    {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return in_flight == 0; });
-    }
-    const double dt = seconds_since(t0);
-    if (failure) {
-      state.SkipWithError(failure->message.c_str());
-      break;
-    }
-    state.SetIterationTime(dt);
-    report_rate(state, static_cast<double>(events), dt);
-  }
+  run_pipelined(state, *store, window, [] { return make_batches(); });
   state.counters["payload_bytes"] = benchmark::Counter(static_cast<double>(payload_bytes()));
-  state.counters["window"] = benchmark::Counter(static_cast<double>(window));
   store->close();
 }
 
@@ -171,69 +107,11 @@ void append_batch_memory_baseline(benchmark::State& state) {
 
 // --- append.concurrent --------------------------------------------------------------------------
 
-// Runs `append_one(thread, k)` from 64 threads for the configured time; each call appends one
-// event and returns once it is durable (true) or failed (false).
-template <class AppendOne>
-void run_writers(benchmark::State& state, AppendOne&& append_one) {
-  for (auto _ : state) {
-    std::atomic<std::size_t> ready{0};
-    std::atomic<bool> go{false}, stop{false};
-    std::atomic<std::uint64_t> failed{0};
-    std::vector<std::uint64_t> acked(kWriters, 0);
-    std::vector<std::vector<float>> latencies(kWriters);
-    std::vector<std::thread> threads;
-    for (std::size_t t = 0; t < kWriters; ++t) {
-      threads.emplace_back([&, t] {
-        latencies[t].reserve(1 << 16);
-        ready.fetch_add(1);
-        while (!go.load()) std::this_thread::yield();
-        for (std::uint64_t k = 0; !stop.load(std::memory_order_relaxed); ++k) {
-          const auto t0 = Clock::now();
-          if (append_one(t, k)) {
-            ++acked[t];
-            latencies[t].push_back(static_cast<float>(seconds_since(t0) * 1e3));
-          } else {
-            failed.fetch_add(1);
-          }
-        }
-      });
-    }
-    while (ready.load() < kWriters) std::this_thread::yield();
-    const auto t0 = Clock::now();
-    go.store(true);
-    std::this_thread::sleep_for(std::chrono::duration<double>(sizes().concurrent_seconds));
-    stop.store(true);
-    for (auto& th : threads) th.join();
-    const double dt = seconds_since(t0);
-    state.SetIterationTime(dt);
-
-    std::uint64_t total = 0;
-    for (auto a : acked) total += a;
-    std::vector<float> all;
-    for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-    std::sort(all.begin(), all.end());
-    auto pct = [&](double p) { return all.empty() ? 0.0 : static_cast<double>(all[static_cast<std::size_t>(p * (all.size() - 1))]); };
-    report_rate(state, static_cast<double>(total), dt);
-    state.counters["failed"] = benchmark::Counter(static_cast<double>(failed.load()));
-    state.counters["p50_ms"] = benchmark::Counter(pct(0.50));
-    state.counters["p99_ms"] = benchmark::Counter(pct(0.99));
-    if (failed.load() > 0) state.SkipWithError("some appends failed");
-  }
-}
-
-std::uint64_t writer_event(std::size_t t, std::uint64_t k) { return t * 1'000'000'000ULL + k; }
-
 void append_concurrent_store(benchmark::State& state, const std::string& scheme) {
   TempDir dir("append-concurrent");
   auto store = open_store(scheme == "sqlite" ? "sqlite:" + dir.file("store.db") : "memory:");
-  run_writers(state, [&](std::size_t t, std::uint64_t k) {
-    const std::uint64_t n = writer_event(t, k);
-    const std::size_t s = mix(n) % kStreams;
-    AppendRequest r;
-    r.stream = stream(s);
-    r.tenant = kTenant;
-    r.events.push_back(new_event(n, s));
-    return store->append(std::move(r)).ok();
+  run_writers(state, kWriters, sizes().concurrent_seconds, [&](std::size_t t, std::uint64_t k) {
+    return store->append(single_event_request(writer_event(t, k))).ok();
   });
   store->close();
 }
@@ -247,7 +125,7 @@ void append_concurrent_sqlite_baseline(benchmark::State& state) {
   std::mutex mu;
   std::unordered_map<std::size_t, std::int64_t> versions;
   const std::string tenant = kTenant;
-  run_writers(state, [&](std::size_t t, std::uint64_t k) {
+  run_writers(state, kWriters, sizes().concurrent_seconds, [&](std::size_t t, std::uint64_t k) {
     const std::uint64_t n = writer_event(t, k);
     const std::size_t s = mix(n) % kStreams;
     NewEvent e = new_event(n, s);

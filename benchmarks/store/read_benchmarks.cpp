@@ -6,12 +6,10 @@
 // way a real fleet's are. It is written with pipelined appends (group commit), untimed.
 #include <benchmark/benchmark.h>
 
-#include <condition_variable>
 #include <map>
-#include <mutex>
-#include <optional>
 #include <random>
 
+#include "append_window.hpp"
 #include "benchmarks.hpp"
 #include "raw_sqlite.hpp"
 #include "workload.hpp"
@@ -37,34 +35,18 @@ std::map<std::string, std::unique_ptr<Fixture>>& fixtures() {
 void populate(EventStore& store, std::size_t streams) {
   constexpr std::size_t kRounds = 10, kWindow = 256;
   const std::size_t per_round = kStreamEvents / kRounds;
-  std::mutex mu;
-  std::condition_variable cv;
-  std::size_t in_flight = 0;
-  std::optional<Error> failure;
+  AppendWindow client(store, kWindow);
   std::uint64_t n = 0;
   for (std::size_t round = 0; round < kRounds; ++round) {
     for (std::size_t s = 0; s < streams; ++s) {
-      {
-        std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return in_flight < kWindow; });
-        if (failure) throw std::runtime_error("populating the read fixture: " + failure->message);
-        ++in_flight;
-      }
       AppendRequest r;
       r.stream = stream(s);
       r.tenant = kTenant;
       for (std::size_t i = 0; i < per_round; ++i) r.events.push_back(new_event(n++, s));
-      store.append_async(std::move(r), [&](Result<AppendResult> res) {
-        std::lock_guard lock(mu);
-        --in_flight;
-        if (!res && !failure) failure = res.error();
-        cv.notify_all();
-      });
+      if (!client.submit(std::move(r))) break;
     }
   }
-  std::unique_lock lock(mu);
-  cv.wait(lock, [&] { return in_flight == 0; });
-  if (failure) throw std::runtime_error("populating the read fixture: " + failure->message);
+  if (auto failure = client.drain()) throw std::runtime_error("populating the read fixture: " + failure->message);
 }
 
 Fixture& fixture(const std::string& scheme) {

@@ -93,6 +93,34 @@ std::size_t payload_bytes() {
   return total / 100;
 }
 
+AppendRequest make_batch(std::uint64_t b, std::uint64_t& n, std::size_t events) {
+  const std::size_t stream_index = mix(b ^ 0x5EEDULL) % kStreams;
+  AppendRequest r;
+  r.stream = stream(stream_index);
+  r.expected = ExpectedVersion::any();
+  r.tenant = kTenant;
+  r.events.reserve(events);
+  for (std::size_t i = 0; i < events; ++i) r.events.push_back(new_event(n++, stream_index));
+  return r;
+}
+
+std::vector<AppendRequest> make_batches(std::size_t count, std::size_t events) {
+  std::vector<AppendRequest> out;
+  out.reserve(count);
+  std::uint64_t n = 0;
+  for (std::size_t b = 0; b < count; ++b) out.push_back(make_batch(b, n, events));
+  return out;
+}
+
+AppendRequest single_event_request(std::uint64_t n) {
+  const std::size_t s = mix(n) % kStreams;
+  AppendRequest r;
+  r.stream = stream(s);
+  r.tenant = kTenant;
+  r.events.push_back(new_event(n, s));
+  return r;
+}
+
 TempDir::TempDir(const std::string& tag) {
   std::filesystem::path base = "/tmp";
   if (const char* d = std::getenv("ROUNDHOUSE_BENCH_DIR"); d && *d) base = d;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/json/value.hpp>
 
@@ -42,6 +43,13 @@ boost::json::value payload(std::uint64_t n, std::size_t stream_index);
 EventMetadata metadata();
 NewEvent new_event(std::uint64_t n, std::size_t stream_index);
 std::size_t payload_bytes();  // serialized size of a typical payload, reported as a counter
+
+// The b-th batch of a run: `events` events for one stream (an AppendRequest targets one stream),
+// the stream drawn pseudo-randomly from the 10k ids per batch; `n` numbers the run's events.
+AppendRequest make_batch(std::uint64_t b, std::uint64_t& n, std::size_t events);
+std::vector<AppendRequest> make_batches(std::size_t count, std::size_t events);
+// One event (number n) for a pseudo-random one of the 10k streams: what a concurrent writer sends.
+AppendRequest single_event_request(std::uint64_t n);
 
 // Deterministic pseudo-random numbers (splitmix64).
 std::uint64_t mix(std::uint64_t x);
