@@ -163,7 +163,7 @@ Rows Connection::send_query(const std::string& sql, const Params& p, bool cache)
   if (!cache) return Rows(PQexecParams(conn_, sql.c_str(), p.size(), nullptr, p.values(), p.lengths(), p.formats(), 1));
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
-    const std::string name = "rh" + std::to_string(prepared_.size() + 1);
+    const std::string name = next_statement_name();
     Rows prep(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
     if (!succeeded(prep)) return prep;
     it = prepared_.emplace(sql, name).first;
@@ -173,6 +173,80 @@ Rows Connection::send_query(const std::string& sql, const Params& p, bool cache)
 
 Result<Rows> Connection::query(const std::string& sql, const Params& p, bool cache) {
   return run("statement", [&] { return send_query(sql, p, cache); });
+}
+
+Result<std::vector<Rows>> Connection::pipeline(const std::vector<Statement>& statements) {
+  std::vector<Rows> out;
+  auto last = run("pipeline of " + std::to_string(statements.size()) + " statements, from \"" +
+                      abbreviated(statements.empty() ? "" : statements.front().sql) + "\"",
+                  [&] { return send_pipeline(statements, out); });
+  if (!last) return last.error();
+  return out;
+}
+
+// Queues every statement (a Parse first for SQL not yet prepared on this connection), then one
+// Sync, and collects the results in order. Nonblocking while queueing, so a large pipeline cannot
+// deadlock with the server writing results back (PQgetResult flushes what is left while it
+// reads). Answers the first failed result, else the last one.
+Rows Connection::send_pipeline(const std::vector<Statement>& statements, std::vector<Rows>& out) {
+  out.clear();
+  if (PQenterPipelineMode(conn_) != 1) return Rows();
+  PQsetnonblocking(conn_, 1);
+  struct Expected {
+    int statement;         // index into statements
+    std::string prepares;  // non-empty: this result answers the Parse creating that name
+  };
+  std::vector<Expected> expected;
+  bool queued = true;
+  for (int i = 0; queued && i < static_cast<int>(statements.size()); ++i) {
+    const Statement& st = statements[static_cast<std::size_t>(i)];
+    std::string name;
+    if (auto it = prepared_.find(st.sql); it != prepared_.end()) {
+      name = it->second;
+    } else {
+      name = next_statement_name();
+      queued = PQsendPrepare(conn_, name.c_str(), st.sql.c_str(), 0, nullptr) == 1;
+      if (queued) expected.push_back({i, name});
+    }
+    const Params& p = st.params;
+    queued = queued && PQsendQueryPrepared(conn_, name.c_str(), p.size(), p.values(), p.lengths(), p.formats(), 1) == 1;
+    if (queued) expected.push_back({i, ""});
+  }
+  const bool synced = PQpipelineSync(conn_) == 1;
+  Rows failure;  // the first failed result
+  bool failed = !queued || !synced;
+  std::size_t next = 0;
+  bool previous_was_end = false;
+  while (synced) {
+    PGresult* res = PQgetResult(conn_);
+    if (!res) {  // ends one statement's results; two in a row: the connection is gone
+      if (previous_was_end || broken()) break;
+      previous_was_end = true;
+      continue;
+    }
+    previous_was_end = false;
+    Rows r(res);
+    if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) break;
+    if (next >= expected.size()) continue;  // not ours (cannot happen)
+    const Expected& e = expected[next++];
+    if (!succeeded(r)) {
+      if (!failed) failure = std::move(r);
+      failed = true;
+    } else if (!e.prepares.empty()) {
+      prepared_.emplace(statements[static_cast<std::size_t>(e.statement)].sql, e.prepares);
+    } else {
+      out.push_back(std::move(r));
+    }
+  }
+  PQsetnonblocking(conn_, 0);
+  // Still in pipeline mode only when results were left behind on a live connection (libpq
+  // itself failed): start afresh rather than leave the connection unusable.
+  if (PQexitPipelineMode(conn_) != 1 && !broken()) (void)reset();
+  if (failed || out.size() != statements.size()) {
+    out.clear();
+    return failure;  // null when libpq itself failed: error() reports PQerrorMessage
+  }
+  return Rows(PQmakeEmptyPGresult(conn_, PGRES_COMMAND_OK));
 }
 
 Status Connection::commit(const std::string& before) {

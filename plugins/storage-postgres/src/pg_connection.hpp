@@ -25,6 +25,9 @@ namespace roundhouse::postgres {
 // $3::bytea) so the server knows the binary layout to expect.
 class Params {
  public:
+  Params() = default;
+  Params(Params&&) = default;  // the values point into this object's own storage: never copied
+  Params& operator=(Params&&) = default;
   void add(std::int64_t v);
   void add(const std::string& v) { add_bytes(v.data(), v.size()); }
   void add_bytes(const void* p, std::size_t n);
@@ -41,6 +44,13 @@ class Params {
   std::vector<const char*> values_;
   std::vector<int> lengths_;
   std::vector<int> formats_;
+};
+
+// One statement of a pipeline (Connection::pipeline): SQL text, prepared once per connection, and
+// its parameters.
+struct Statement {
+  std::string sql;
+  Params params;
 };
 
 // An owned PGresult with binary-format accessors.
@@ -85,6 +95,11 @@ class Connection {
   // Runs one statement with binary parameters and binary results; prepared once per connection
   // when `cache` is true, else sent unnamed (for SQL text that varies, e.g. multi-row inserts).
   Result<Rows> query(const std::string& sql, const Params& params, bool cache = true);
+  // Sends the statements in one round trip (libpq pipeline mode: each is executed in order as its
+  // own statement, with its own snapshot) and answers each one's rows, in order. The first
+  // failure is the error; the server skips the statements after it. Retried on a reset
+  // connection like query() when the connection was idle and healthy before.
+  Result<std::vector<Rows>> pipeline(const std::vector<Statement>& statements);
   // COMMIT, checking that the server really committed (a failed transaction answers ROLLBACK).
   // `before` (statements ending in ';') goes in the same round trip. If the connection drops
   // while COMMIT is in flight the outcome is unknown; the error says so.
@@ -92,6 +107,7 @@ class Connection {
   // True once the server connection is gone and could not be reset; the owner then replaces it.
   bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
   PGconn* native() const { return conn_; }
+  const std::string& where() const { return where_; }  // the redacted URI, for messages
 
  private:
   Connection() = default;
@@ -101,6 +117,8 @@ class Connection {
   template <class Send>
   Result<Rows> run(const std::string& what, Send send);
   Rows send_query(const std::string& sql, const Params& params, bool cache);
+  Rows send_pipeline(const std::vector<Statement>& statements, std::vector<Rows>& out);
+  std::string next_statement_name() { return "rh" + std::to_string(++statements_named_); }
   Status reset();
 
   soci::session session_;
@@ -108,6 +126,7 @@ class Connection {
   std::string where_;  // the redacted URI, for messages
   std::vector<std::string> setup_;  // replayed after a reset
   std::map<std::string, std::string> prepared_;  // SQL text -> statement name
+  std::uint64_t statements_named_ = 0;
 };
 
 // One line out of a (possibly multi-line) libpq/SOCI message.

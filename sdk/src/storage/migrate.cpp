@@ -105,25 +105,32 @@ Result<std::vector<RecordedEvent>> read_verified_batch(LogBackend& source, Posit
 }
 
 // Writes one verified batch in one target transaction that must start at `expected` (the tip
-// the previous batch left). Stream heads are looked up for streams the batch continues, which
-// also checks that the target's streams line up with the source's.
+// the previous batch left). The heads of the streams the batch continues are read with the tip
+// (one round trip on a server), which also checks that the target's streams line up with the
+// source's.
 Status write_batch(LogBackend& target, const std::vector<RecordedEvent>& batch, const ChainTip& expected) {
   auto txn = target.begin_write();
   if (!txn) return txn.error();
-  auto tip = (*txn)->tip();
-  if (!tip) return tip.error();
-  if (tip->position != expected.position || tip->hash != expected.hash)
+  std::map<StreamId, const RecordedEvent*> first;  // each stream's first event in the batch
+  std::vector<StreamId> streams;                   // those that continue a stream
+  for (const auto& e : batch)
+    if (first.emplace(e.stream, &e).second && e.version > 1) streams.push_back(e.stream);
+  auto view = (*txn)->read_for_commit(streams, {});
+  if (!view) return view.error();
+  const ChainTip& tip = view->tip;
+  if (tip.position != expected.position || tip.hash != expected.hash)
     return {ErrorCode::unavailable, "the target " + target.uri() + " changed during the migration (its tip moved to " +
-                                        at(tip->position) + "); is something else writing to it?"};
-  std::map<StreamId, bool> seen;
-  for (const auto& e : batch) {
-    if (!seen.emplace(e.stream, true).second || e.version == 1) continue;
-    auto head = (*txn)->stream_head(e.stream);
-    if (!head) return head.error();
-    if (head->version != e.version - 1)
+                                        at(tip.position) + "); is something else writing to it?"};
+  if (view->heads.size() != streams.size())
+    return {ErrorCode::internal, "the target answered " + std::to_string(view->heads.size()) + " heads for " +
+                                     std::to_string(streams.size()) + " streams"};
+  for (std::size_t k = 0; k < streams.size(); ++k) {
+    const RecordedEvent& e = *first[streams[k]];
+    if (view->heads[k].version != e.version - 1)
       return {ErrorCode::corrupted, "target stream " + to_string(e.stream) + " is at version " +
-                                        std::to_string(head->version) + " but the source continues it with version " +
-                                        std::to_string(e.version) + " at " + at(e.position)};
+                                        std::to_string(view->heads[k].version) +
+                                        " but the source continues it with version " + std::to_string(e.version) +
+                                        " at " + at(e.position)};
   }
   if (auto st = (*txn)->insert(batch); !st) return st;
   return (*txn)->commit();

@@ -35,6 +35,13 @@ struct EventLocation {
   Version version = 0;
 };
 
+// What a group commit reads before it assigns positions (WriteTransaction::read_for_commit).
+struct CommitView {
+  ChainTip tip;
+  std::vector<StreamHead> heads;                    // one per stream asked, in the order asked
+  std::vector<std::optional<EventLocation>> stored;  // one per id asked, in the order asked
+};
+
 // One open write transaction. Writers are exclusive: while a WriteTransaction is open no other
 // writer (in this or any other process) can commit, which is what makes positions follow commit
 // order. Destroying it without commit() rolls back.
@@ -48,8 +55,18 @@ class ROUNDHOUSE_API WriteTransaction {
   // per group commit for every client-supplied id in it. The default calls find_event per id; a
   // backend behind a network round trip should answer in one (or a few) statements.
   virtual Result<std::vector<std::optional<EventLocation>>> find_events(std::span<const Uuid> ids);
+  // The heads of several streams, in the order asked (a stream may be asked twice). The default
+  // calls stream_head per stream.
+  virtual Result<std::vector<StreamHead>> stream_heads(std::span<const StreamId> streams);
+  // Everything a group commit needs before it assigns positions: the tip, the heads of the streams
+  // it appends to, and where the given event ids are stored. LogStore asks once per commit, so a
+  // backend behind a network can answer in one round trip. The default calls tip(),
+  // stream_heads() and find_events() (the latter only for a non-empty `ids`).
+  virtual Result<CommitView> read_for_commit(std::span<const StreamId> streams, std::span<const Uuid> ids);
   // Stores fully formed events (position, version, recorded_at, hash set by the SDK) and advances
-  // each stream's head to its last version. Events are in ascending position order.
+  // each stream's head to its last version. Events are in ascending position order. A backend may
+  // defer the work to commit() (to send it in the same round trip); its errors then come from
+  // commit(). Either way nothing of a transaction whose insert or commit failed is stored.
   virtual Status insert(std::span<const RecordedEvent> events) = 0;
   // Makes everything inserted durable (fsync). After an error nothing of this transaction is stored.
   virtual Status commit() = 0;
