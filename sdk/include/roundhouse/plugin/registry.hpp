@@ -105,6 +105,9 @@ class ROUNDHOUSE_API Registry {
   Status add_route(std::string provider, Route route);
   // Adds an upcaster under its "<event type>@<from version>" key.
   Status add_upcaster(std::string provider, Upcaster upcaster);
+  // Compiles a JSON Schema text (as embedded by roundhouse_embed_event_schemas in CMake) and adds
+  // it under the event type; internal error when the text is not JSON.
+  Status add_event_schema(std::string provider, std::string event_type, std::string_view schema_json);
 };
 
 }  // namespace roundhouse
