@@ -6,6 +6,7 @@
 #include "assets/asset_events.hpp"
 #include "cli/ml_command.hpp"
 #include "features/extractors.hpp"
+#include "http/feature_routes.hpp"
 
 namespace roundhouse::plugins {
 namespace {
@@ -28,6 +29,7 @@ std::vector<Registration> ml_registrations() {
       &register_features,
       &ml::assets::register_asset_event_schemas,
       &register_cli,
+      &ml::http::register_feature_routes,
   };
 }
 

@@ -27,17 +27,25 @@ inline double code_value(std::int8_t code) {
   return code < 0 ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(code);
 }
 
+// A hash map keyed by std::string that string_views can look up without building a string
+// (a million lookups per extraction).
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+template <class T>
+using StringMap = std::unordered_map<std::string, T, StringHash, std::equal_to<>>;
+
 // Interns ids of related aggregates (a work order's id) to dense indices.
 class IdIndex {
  public:
-  std::uint32_t intern(const std::string& id) { return index_.emplace(id, static_cast<std::uint32_t>(index_.size())).first->second; }
-  std::uint32_t find(const std::string& id) const {
-    auto it = index_.find(id);
-    return it == index_.end() ? std::numeric_limits<std::uint32_t>::max() : it->second;
+  std::uint32_t intern(std::string_view id) {
+    if (auto it = index_.find(id); it != index_.end()) return it->second;
+    return index_.emplace(std::string(id), static_cast<std::uint32_t>(index_.size())).first->second;
   }
 
  private:
-  std::unordered_map<std::string, std::uint32_t> index_;
+  StringMap<std::uint32_t> index_;
 };
 
 }  // namespace roundhouse::ml::features

@@ -38,7 +38,7 @@ struct EventBase {
 class EntityTable {
  public:
   std::uint32_t intern(std::string_view id) {
-    auto it = index_.find(std::string(id));
+    auto it = index_.find(id);
     if (it != index_.end()) return it->second;
     const auto i = static_cast<std::uint32_t>(names_.size());
     names_.emplace_back(id);
@@ -53,8 +53,12 @@ class EntityTable {
   std::size_t size() const { return names_.size(); }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<std::string> names_;
-  std::unordered_map<std::string, std::uint32_t> index_;
+  std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> index_;
 };
 
 // Per-entity events in occurred order, folded lazily into a State. A back-dated event inserted

@@ -143,11 +143,10 @@ class VehicleExtractor final : public BuiltinExtractor<Params> {
   Result<FeatureMatrix> run(EventStore& store, const RowSpec& spec, const std::optional<std::string>& tenant,
                             const Params& p) const override {
     EntityTable vehicles;
-    std::unordered_map<std::string, std::uint32_t> owner;  // failure / work order id -> vehicle
-    IdIndex items;
+    StringMap<Link> failure_links, order_links;
     std::vector<Event> events;
     auto st = read_visible(store, spec, tenant, {"vehicle", "failure", "workorder"},
-                           [&](const RecordedEvent& r) { decode(r, vehicles, owner, items, events); });
+                           [&](const RecordedEvent& r) { decode(r, vehicles, failure_links, order_links, events); });
     if (!st) return st.error();
     Model model(events, vehicles.size(), p);
     return sweep(make_schema(p), vehicles, events, spec, model, "vehicle");
@@ -196,8 +195,12 @@ class VehicleExtractor final : public BuiltinExtractor<Params> {
     return s;
   }
 
-  static void decode(const RecordedEvent& r, EntityTable& vehicles, std::unordered_map<std::string, std::uint32_t>& owner,
-                     IdIndex& items, std::vector<Event>& events) {
+  struct Link {
+    std::uint32_t vehicle;
+    std::uint32_t item;  // dense index among failures (or work orders)
+  };
+  static void decode(const RecordedEvent& r, EntityTable& vehicles, StringMap<Link>& failure_links,
+                     StringMap<Link>& order_links, std::vector<Event>& events) {
     Event e;
     e.occurred = r.occurred_at;
     e.recorded = r.recorded_at;
@@ -232,13 +235,14 @@ class VehicleExtractor final : public BuiltinExtractor<Params> {
       events.push_back(e);
       return;
     }
-    const bool failure = r.stream.type == "failure";
-    const std::string key = (failure ? "f/" : "w/") + r.stream.id;
+    // Failures and work orders belong to the vehicle their first event names.
+    auto& links = r.stream.type == "failure" ? failure_links : order_links;
     if (type == "FailureReported" || type == "WorkOrderCreated") {
       scan([&](std::string_view k, const JsonValueView& v) {
-        if (k == "vehicle_id") owner[key] = vehicles.intern(v.string());
+        if (k == "vehicle_id" && !links.count(r.stream.id))
+          links.emplace(r.stream.id, Link{vehicles.intern(v.string()), static_cast<std::uint32_t>(links.size())});
       });
-      e.kind = failure ? Kind::failure_reported : Kind::wo_created;
+      e.kind = type == "FailureReported" ? Kind::failure_reported : Kind::wo_created;
     } else if (type == "FailureClosed") {
       e.kind = Kind::failure_closed;
     } else if (type == "WorkOrderCompleted" || type == "WorkOrderCancelled") {
@@ -258,10 +262,10 @@ class VehicleExtractor final : public BuiltinExtractor<Params> {
         if (k == "hours") e.a = v.number().value_or(kNaN);
       });
     }
-    auto it = owner.find(key);
-    if (it == owner.end()) return;  // its creation is not visible: nothing to attribute it to
-    e.entity = it->second;
-    e.item = items.intern(key);
+    auto it = links.find(std::string_view(r.stream.id));
+    if (it == links.end()) return;  // its first event is not visible: nothing to attribute it to
+    e.entity = it->second.vehicle;
+    e.item = it->second.item;
     events.push_back(e);
   }
 };
