@@ -59,6 +59,23 @@ def pandas_vehicle_features(ev, as_of, known_at):
     return out
 
 
+def git(*args):
+    here = os.path.dirname(os.path.abspath(__file__))
+    r = subprocess.run(["git", "-C", here, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return r.stdout.strip()
+
+
+def build_type(build_dir):
+    try:
+        with open(os.path.join(build_dir, "CMakeCache.txt")) as f:
+            for line in f:
+                if line.startswith("CMAKE_BUILD_TYPE:"):
+                    return line.split("=", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
 def compare(ours, theirs):
     """Per shared column: the share of vehicles where both agree (NaN = NaN, else within 1e-6 relative)."""
     ours = ours.set_index("entity_id").reindex(theirs.index)
@@ -104,7 +121,15 @@ def main():
             "events_in_store": ours["events"], "vehicle_rows": ours["vehicle"]["rows"],
             "vehicle_columns": ours["vehicle"]["cols"], "events_per_s": round(ours["events"] / value),
             "runs_s": [round(r, 4) for r in ours["vehicle"]["runs_s"]], "baseline_runs_s": [round(r, 4) for r in runs],
+            "cpu_s": round(ours["vehicle"]["median_cpu_s"], 4),
+            "store_read_only_cpu_s": round(ours["read_only_cpu_s"], 4),
             "work_order_s": round(ours["work-order"]["median_s"], 4), "inventory_s": round(ours["inventory"]["median_s"], 4),
+            "work_order_cpu_s": round(ours["work-order"]["median_cpu_s"], 4),
+            "inventory_cpu_s": round(ours["inventory"]["median_cpu_s"], 4),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "git_commit": git("rev-parse", "--short", "HEAD"), "git_dirty": bool(git("status", "--porcelain")),
+            "build_type": build_type(args.build_dir),
             "demo_size": size, "agreement_with_baseline": agree,
         },
     }
