@@ -158,6 +158,7 @@ class InventoryExtractor final : public BuiltinExtractor<Params> {
     EntityTable parts;
     IdIndex orders;
     std::vector<Event> events;
+    events.reserve(capacity_hint(store));
     auto st = read_visible(store, spec, tenant, {"part"},
                            [&](const RecordedEvent& r) { events.push_back(decode(r, parts, orders)); });
     if (!st) return st.error();

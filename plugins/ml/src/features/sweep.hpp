@@ -219,6 +219,13 @@ Result<FeatureMatrix> sweep(FeatureSchema schema, const EntityTable& entities, c
   return m;
 }
 
+// A capacity for the decoded events: the log's length bounds it, and reserving up front spares
+// copying a vector of tens of megabytes as it grows (untouched capacity costs no memory).
+inline std::size_t capacity_hint(EventStore& store) {
+  auto head = store.head_position();
+  return head ? static_cast<std::size_t>(*head) : 0;
+}
+
 // Reads the events of `aggregate_types` that any row could see and hands each to `decode`.
 template <class Decode>
 Status read_visible(EventStore& store, const RowSpec& spec, const std::optional<std::string>& tenant,

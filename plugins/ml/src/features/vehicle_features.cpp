@@ -145,6 +145,7 @@ class VehicleExtractor final : public BuiltinExtractor<Params> {
     EntityTable vehicles;
     StringMap<Link> failure_links, order_links;
     std::vector<Event> events;
+    events.reserve(capacity_hint(store));
     auto st = read_visible(store, spec, tenant, {"vehicle", "failure", "workorder"},
                            [&](const RecordedEvent& r) { decode(r, vehicles, failure_links, order_links, events); });
     if (!st) return st.error();

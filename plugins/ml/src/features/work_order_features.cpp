@@ -109,6 +109,7 @@ class WorkOrderExtractor final : public BuiltinExtractor<NoParams> {
                             const NoParams& p) const override {
     EntityTable orders;
     std::vector<Event> events;
+    events.reserve(capacity_hint(store));
     auto st = read_visible(store, spec, tenant, {"workorder"},
                            [&](const RecordedEvent& r) { events.push_back(decode(r, orders)); });
     if (!st) return st.error();
