@@ -67,7 +67,10 @@ class CausalContext {
   }
   template <class F>
   void for_each_dot(F&& f) const {
-    for (const auto& [r, set] : seen_) set.for_each([&](std::uint64_t c) { f(Dot{r, c}); });
+    for (const auto& entry : seen_) {
+      const ReplicaId r = entry.first;  // not a structured binding: lambdas may not capture those (C++17)
+      entry.second.for_each([&](std::uint64_t c) { f(Dot{r, c}); });
+    }
   }
 
   friend bool operator==(const CausalContext&, const CausalContext&) = default;
