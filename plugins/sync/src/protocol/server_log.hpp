@@ -1,0 +1,78 @@
+#pragma once
+// The server side of the sync protocol: the merged state, the log of accepted deltas that devices pull
+// from by cursor, and per device the operations acknowledged so far.
+//
+// Pushes are accepted in each device's own order (a batch must start at most one past what was
+// acknowledged, else the reply asks for a resend from there); together with pulls in log order this
+// keeps causal order: whoever sees an operation has already seen everything its writer had seen.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "roundhouse/core/status.hpp"
+#include "roundhouse/sync/value.hpp"
+
+namespace roundhouse::sync::protocol {
+
+struct PushReply {
+  std::uint64_t acked = 0;  // every operation 1..acked of the device is stored (durable ack)
+  bool applied = false;     // this batch added something new
+};
+
+struct PullReply {
+  ChangeSet changes;         // join of the log after `from` (the whole state when from is 0)
+  std::uint64_t from = 0;    // the cursor this answers (0: a full state)
+  std::uint64_t cursor = 0;  // pass back on the next pull
+};
+
+// Not thread-safe (the engine serializes access). Invariant: state_ == join of log_ entries.
+class ServerLog {
+ public:
+  const ChangeSet& state() const noexcept { return state_; }
+  std::uint64_t head() const noexcept { return log_.size(); }
+  std::uint64_t acked(ReplicaId device) const {
+    auto it = acked_.find(device);
+    return it == acked_.end() ? 0 : it->second;
+  }
+
+  // A compacted batch of `device`'s operations: its own dots end in one contiguous range of new
+  // operations (older own dots in the context are values those operations replaced). Refused
+  // (nothing stored) when it writes dots of another replica.
+  Result<PushReply> push(ReplicaId device, const ChangeSet& batch) {
+    for (const auto& [key, reg] : batch.entries())
+      for (const auto& [dot, _] : reg)
+        if (dot.replica != device)
+          return Error{ErrorCode::forbidden, "a device may only push its own operations (" + key + ")"};
+    const auto& replicas = batch.context().replicas();
+    auto own = replicas.find(device);
+    PushReply reply{acked(device), false};
+    if (own == replicas.end()) return reply;
+    const auto range = own->second.ranges().back();
+    if (range.lo > reply.acked + 1 || range.hi <= reply.acked) return reply;  // a gap, or all seen
+    state_.join(batch);
+    log_.push_back(batch);
+    acked_[device] = reply.acked = range.hi;
+    reply.applied = true;
+    return reply;
+  }
+
+  PullReply pull(std::uint64_t cursor) const {
+    PullReply reply{{}, cursor, head()};
+    if (cursor == 0 || cursor > head()) {
+      reply.from = 0;
+      reply.changes = state_;
+      return reply;
+    }
+    for (std::uint64_t i = cursor; i < head(); ++i) reply.changes.join(log_[i]);
+    return reply;
+  }
+
+ private:
+  ChangeSet state_;
+  std::vector<ChangeSet> log_;
+  std::map<ReplicaId, std::uint64_t> acked_;
+};
+
+}  // namespace roundhouse::sync::protocol
