@@ -40,6 +40,16 @@ class DeviceReplica {
     return dot;
   }
 
+  // The delta of the latest write or erase (what a durable store appends before acknowledging it).
+  const ChangeSet& last_queued() const { return queue_.back().delta; }
+  // Replays a persisted operation (its delta and the clock after it) when reopening a device store.
+  void restore_op(const ChangeSet& delta, const HlcState& clock) {
+    state_.join(delta);
+    const std::uint64_t seq = delta.context().max(id_);
+    if (seq > acked_) queue_.push_back({seq, delta});
+    clock_.restore(clock);
+  }
+
   // Every queued operation joined into one batch (empty when nothing is pending).
   ChangeSet batch() const {
     ChangeSet out;

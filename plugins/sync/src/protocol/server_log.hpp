@@ -37,25 +37,38 @@ class ServerLog {
     return it == acked_.end() ? 0 : it->second;
   }
 
-  // A compacted batch of `device`'s operations: its own dots end in one contiguous range of new
-  // operations (older own dots in the context are values those operations replaced). Refused
-  // (nothing stored) when it writes dots of another replica.
-  Result<PushReply> push(ReplicaId device, const ChangeSet& batch) {
+  // What push() would do with a compacted batch of `device`'s operations, without doing it (so the
+  // engine can make the batch durable first). Its own dots end in one contiguous range of new
+  // operations (older own dots in the context are values those operations replaced). Refused when
+  // it writes dots of another replica.
+  Result<PushReply> plan(ReplicaId device, const ChangeSet& batch) const {
     for (const auto& [key, reg] : batch.entries())
       for (const auto& [dot, _] : reg)
         if (dot.replica != device)
           return Error{ErrorCode::forbidden, "a device may only push its own operations (" + key + ")"};
+    PushReply reply{acked(device), false};
     const auto& replicas = batch.context().replicas();
     auto own = replicas.find(device);
-    PushReply reply{acked(device), false};
     if (own == replicas.end()) return reply;
     const auto range = own->second.ranges().back();
     if (range.lo > reply.acked + 1 || range.hi <= reply.acked) return reply;  // a gap, or all seen
-    state_.join(batch);
-    log_.push_back(batch);
-    acked_[device] = reply.acked = range.hi;
+    reply.acked = range.hi;
     reply.applied = true;
     return reply;
+  }
+
+  // plan(), then stores the batch when it adds something.
+  Result<PushReply> push(ReplicaId device, const ChangeSet& batch) {
+    auto reply = plan(device, batch);
+    if (reply.ok() && reply->applied) commit(device, batch, reply->acked);
+    return reply;
+  }
+  // Stores a batch that plan() accepted (or replays one from the event log).
+  void commit(ReplicaId device, const ChangeSet& batch, std::uint64_t acked) {
+    state_.join(batch);
+    log_.push_back(batch);
+    auto& slot = acked_[device];
+    if (acked > slot) slot = acked;
   }
 
   PullReply pull(std::uint64_t cursor) const {
