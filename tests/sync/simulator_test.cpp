@@ -71,7 +71,7 @@ class Simulation {
       const std::size_t d = rng_.below(devices_.size());
       const auto roll = rng_.below(100);
       if (roll < 30) write(d);
-      else if (roll < 42) send({Msg::push, d, wire::encode(devices_[d].batch())});
+      else if (roll < 42) send(push_msg(d));
       else if (roll < 54) send({Msg::pull, d, {}, devices_[d].cursor()});
       else if (roll < 90) deliver_one();
       else if (roll < 95) partitioned_[d] = !partitioned_[d];
@@ -87,7 +87,7 @@ class Simulation {
     while (!net_.empty()) deliver_one();
     for (int round = 0; round < 4; ++round) {
       for (std::size_t d = 0; d < devices_.size(); ++d) {
-        if (devices_[d].pending()) send({Msg::push, d, wire::encode(devices_[d].batch())});
+        if (devices_[d].pending()) send(push_msg(d, /*whole_queue=*/true));
         while (!net_.empty()) deliver_one();
       }
       for (std::size_t d = 0; d < devices_.size(); ++d) {
@@ -100,7 +100,9 @@ class Simulation {
   void check_converged(std::uint64_t seed) {
     const ChangeSet& truth = server_.state();
     for (const auto& dev : devices_) {
-      ASSERT_EQ(dev.pending(), 0u) << "seed " << seed << ": device " << dev.id() << " still has a queue";
+      ASSERT_EQ(dev.pending(), 0u) << "seed " << seed << ": device " << dev.id() << " still has a queue (device acked "
+                                   << dev.acked() << ", first pending " << dev.first_pending() << ", server acked "
+                                   << server_.acked(dev.id()) << ", own max " << dev.state().context().max(dev.id()) << ")";
       ASSERT_EQ(dev.state(), truth) << "seed " << seed << ": device " << dev.id() << " diverged";
     }
     // No acknowledged operation lost: the server has seen every one, and the live values are
@@ -122,6 +124,15 @@ class Simulation {
 
  private:
   std::int64_t physical(std::size_t d) const { return now_ + skew_[d]; }
+  // The whole queue, or (sometimes) only its newest operation, which arrives ahead of a gap.
+  Msg push_msg(std::size_t d, bool whole_queue = false) {
+    const auto& dev = devices_[d];
+    if (!whole_queue && dev.pending() > 1 && rng_.chance(20)) {
+      const std::uint64_t last = dev.state().context().max(dev.id());
+      return {Msg::push, d, wire::encode(dev.last_queued()), last};
+    }
+    return {Msg::push, d, wire::encode(dev.batch()), dev.first_pending()};
+  }
 
   void write(std::size_t d) {
     auto& dev = devices_[d];
@@ -178,7 +189,7 @@ class Simulation {
       case Msg::push: {
         auto batch = wire::decode_change_set(m.bytes);
         ASSERT_TRUE(batch.ok()) << batch.error().message;
-        auto reply = server_.push(dev.id(), *batch);
+        auto reply = server_.push(dev.id(), m.n, *batch);
         ASSERT_TRUE(reply.ok()) << reply.error().message;
         if (!reply->applied) ++stats_.resent;
         for (const auto& [_, reg] : batch->entries())

@@ -82,16 +82,17 @@ def test_malformed_or_foreign_pushes_are_refused_and_store_nothing(host, tmp_pat
     before = host.get("/api/v1/sync/pull/tablet-a?cursor=0").json
     bad = [
         {"device_id": "tablet-a", "changes": "not base64!"},
-        {"device_id": "tablet-a", "changes": base64.b64encode(b"RHS\x01\x01\xff").decode()},
+        {"device_id": "tablet-a", "first_op": 1, "changes": base64.b64encode(b"RHS\x01\x01\xff").decode()},
+        {"device_id": "tablet-a", "first_op": 0, "changes": ""},
         {"device_id": "tablet-a"},
-        {"device_id": "ghost", "changes": ""},
+        {"device_id": "ghost", "first_op": 1, "changes": ""},
     ]
     statuses = [host.post("/api/v1/sync/push", body, token=WRITER) for body in bad]
-    assert [r.status for r in statuses] == [400, 400, 400, 404], statuses
+    assert [r.status for r in statuses] == [400, 400, 400, 400, 404], statuses
     assert statuses[1].json["detail"].startswith("sync wire:")
     # tablet-a pushing tablet-b's operations (the server state holds b's dots) is forbidden
     pulled = host.get("/api/v1/sync/pull/tablet-b?cursor=0").json["changes"]
-    r = host.post("/api/v1/sync/push", {"device_id": "tablet-a", "changes": pulled}, token=WRITER)
+    r = host.post("/api/v1/sync/push", {"device_id": "tablet-a", "first_op": 1, "changes": pulled}, token=WRITER)
     assert r.status == 403, r
     after = host.get("/api/v1/sync/pull/tablet-a?cursor=0").json
     assert after["changes"] == before["changes"] and after["cursor"] == before["cursor"]
@@ -110,7 +111,7 @@ def test_retry_of_an_acknowledged_push_is_idempotent(host, tmp_path):
     pulled = host.get("/api/v1/sync/pull/tablet-a?cursor=1").json
     assert pulled["ops"] == 0 and pulled["cursor"] == 1
     head = host.get("/api/v1/sync/pull/tablet-a?cursor=0").json
-    r = host.post("/api/v1/sync/push", {"device_id": "tablet-a", "changes": head["changes"]}, token=WRITER)
+    r = host.post("/api/v1/sync/push", {"device_id": "tablet-a", "first_op": 1, "changes": head["changes"]}, token=WRITER)
     assert r.status == 200 and r.json["applied"] is False and r.json["acked"] == 2
     assert host.get("/api/v1/sync/pull/tablet-a?cursor=0").json["cursor"] == 1
 

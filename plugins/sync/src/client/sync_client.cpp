@@ -70,7 +70,8 @@ Status SyncClient::push(SyncReport& report) {
   for (int round = 0; round < 4 && store_.replica().pending(); ++round) {
     const std::uint64_t before = store_.replica().acked();
     const std::string body = json::serialize(json::object{
-        {"device_id", store_.device_id()}, {"changes", base64_encode(wire::encode(store_.replica().batch()))}});
+        {"device_id", store_.device_id()}, {"first_op", store_.replica().first_pending()},
+        {"changes", base64_encode(wire::encode(store_.replica().batch()))}});
     auto r = call("POST", "/api/v1/sync/push", body, report);
     if (!r) return r.error();
     if (r->status != 200) return refused(*r);

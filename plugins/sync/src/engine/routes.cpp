@@ -101,9 +101,12 @@ Result<HttpResponse> push(const HttpRequest& req) {
   if (!changes) return changes.error();
   auto bytes = base64_decode(*changes);
   if (!bytes) return Error{ErrorCode::invalid_argument, "'changes' must be base64 (RFC 4648, padded)"};
+  const auto* first = req.json.get_object().if_contains("first_op");
+  if (!first || !first->is_number() || first->kind() == json::kind::double_ || first->to_number<std::int64_t>() < 1)
+    return Error{ErrorCode::invalid_argument, "'first_op' (the first operation number the batch covers, >= 1) is required"};
   auto engine = engine_for(req);
   if (!engine) return engine.error();
-  auto out = (*engine)->push(*id, *bytes, req.principal.subject);
+  auto out = (*engine)->push(*id, first->to_number<std::uint64_t>(), *bytes, req.principal.subject);
   if (!out) return out.error();
   json::array conflicts;
   for (const auto& k : out->conflicts) conflicts.push_back(json::string(k));

@@ -154,7 +154,8 @@ void SyncEngine::record_session(SessionInfo s, const std::string& actor) {
     sessions_.push_back(std::move(s));
 }
 
-Result<PushOutcome> SyncEngine::push(const std::string& device, std::string_view wire_bytes, const std::string& actor) {
+Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t first_op, std::string_view wire_bytes,
+                                     const std::string& actor) {
   std::lock_guard lock(mu_);
   auto dev = active_device(device);
   if (!dev) return dev.error();
@@ -171,7 +172,7 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::string_view
   for (const auto& [key, _] : batch->entries())
     if (auto st = check_key(key); !st) return refuse(st.error());
   const ReplicaId replica = (*dev)->replica;
-  auto plan = log_.plan(replica, *batch);
+  auto plan = log_.plan(replica, first_op, *batch);
   if (!plan) return refuse(plan.error());
   PushOutcome out{plan->acked, plan->applied, 0, {}};
   if (!plan->applied) {

@@ -75,7 +75,8 @@ class SyncEngine {
   // A device's compacted queue in wire format. Malformed input, an unknown or revoked device, or
   // operations of another replica are refused and change nothing (the refusal is recorded as a
   // session). Acknowledges only after the batch is durable in the event log.
-  Result<PushOutcome> push(const std::string& device, std::string_view wire_bytes, const std::string& actor);
+  Result<PushOutcome> push(const std::string& device, std::uint64_t first_op, std::string_view wire_bytes,
+                           const std::string& actor);
   Result<PullOutcome> pull(const std::string& device, std::uint64_t cursor, const std::string& actor);
 
   std::vector<SessionInfo> sessions(std::size_t limit) const;

@@ -23,6 +23,8 @@ class DeviceReplica {
   std::uint64_t cursor() const noexcept { return cursor_; }
   std::uint64_t acked() const noexcept { return acked_; }
   std::size_t pending() const noexcept { return queue_.size(); }
+  // The first operation batch() covers (send it beside the batch); 0 when nothing is pending.
+  std::uint64_t first_pending() const noexcept { return queue_.empty() ? 0 : queue_.front().seq; }
 
   // A local write; returns its dot (the operation's idempotent id).
   Dot write(const std::string& key, Value value, std::int64_t physical_ms) {

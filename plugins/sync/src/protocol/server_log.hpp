@@ -37,11 +37,12 @@ class ServerLog {
     return it == acked_.end() ? 0 : it->second;
   }
 
-  // What push() would do with a compacted batch of `device`'s operations, without doing it (so the
-  // engine can make the batch durable first). Its own dots end in one contiguous range of new
-  // operations (older own dots in the context are values those operations replaced). Refused when
-  // it writes dots of another replica.
-  Result<PushReply> plan(ReplicaId device, const ChangeSet& batch) const {
+  // What push() would do with a compacted batch of `device`'s operations first..last (last = its
+  // highest own dot), without doing it (so the engine can make the batch durable first). `first`
+  // travels beside the batch because the context alone cannot tell a new operation from an older
+  // own value it replaced. Refused when it writes dots of another replica or does not cover
+  // first..last.
+  Result<PushReply> plan(ReplicaId device, std::uint64_t first, const ChangeSet& batch) const {
     for (const auto& [key, reg] : batch.entries())
       for (const auto& [dot, _] : reg)
         if (dot.replica != device)
@@ -50,23 +51,49 @@ class ServerLog {
     const auto& replicas = batch.context().replicas();
     auto own = replicas.find(device);
     if (own == replicas.end()) return reply;
-    const auto range = own->second.ranges().back();
-    if (range.lo > reply.acked + 1 || range.hi <= reply.acked) return reply;  // a gap, or all seen
-    reply.acked = range.hi;
+    const std::uint64_t last = own->second.max();
+    IntervalSet claimed;
+    if (first == 0 || first > last) return Error{ErrorCode::invalid_argument, "first operation outside the batch"};
+    claimed.insert(first, last);
+    if (!own->second.includes(claimed))
+      return Error{ErrorCode::invalid_argument, "the batch does not cover operations " + std::to_string(first) + ".." +
+                                                    std::to_string(last)};
+    if (first > reply.acked + 1 || last <= reply.acked) return reply;  // a gap, or all seen
+    reply.acked = last;
     reply.applied = true;
     return reply;
   }
 
-  // plan(), then stores the batch when it adds something.
-  Result<PushReply> push(ReplicaId device, const ChangeSet& batch) {
-    auto reply = plan(device, batch);
-    if (reply.ok() && reply->applied) commit(device, batch, reply->acked);
+  // plan(), then stores the batch when it adds something. A batch that arrives ahead of a gap is
+  // held back in memory (at most kMaxHeld per device, never acknowledged while held) and stored as
+  // soon as the gap fills, so reordered delivery costs no resend round trip.
+  static constexpr std::size_t kMaxHeld = 4096;
+  Result<PushReply> push(ReplicaId device, std::uint64_t first, ChangeSet batch) {
+    auto reply = plan(device, first, batch);
+    if (!reply.ok()) return reply;
+    if (!reply->applied) {
+      auto& held = held_[device];
+      if (first > reply->acked + 1 && held.size() < kMaxHeld) held.emplace(first, std::move(batch));
+      return reply;
+    }
+    commit(device, std::move(batch), reply->acked);
+    auto it = held_.find(device);
+    while (it != held_.end() && !it->second.empty() && it->second.begin()->first <= reply->acked + 1) {
+      const std::uint64_t next_first = it->second.begin()->first;
+      ChangeSet next = std::move(it->second.begin()->second);
+      it->second.erase(it->second.begin());
+      auto again = plan(device, next_first, next);
+      if (again.ok() && again->applied) {
+        commit(device, std::move(next), again->acked);
+        reply->acked = again->acked;
+      }
+    }
     return reply;
   }
   // Stores a batch that plan() accepted (or replays one from the event log).
-  void commit(ReplicaId device, const ChangeSet& batch, std::uint64_t acked) {
+  void commit(ReplicaId device, ChangeSet batch, std::uint64_t acked) {
     state_.join(batch);
-    log_.push_back(batch);
+    log_.push_back(std::move(batch));
     auto& slot = acked_[device];
     if (acked > slot) slot = acked;
   }
@@ -86,6 +113,7 @@ class ServerLog {
   ChangeSet state_;
   std::vector<ChangeSet> log_;
   std::map<ReplicaId, std::uint64_t> acked_;
+  std::map<ReplicaId, std::map<std::uint64_t, ChangeSet>> held_;  // by first new operation
 };
 
 }  // namespace roundhouse::sync::protocol
