@@ -67,7 +67,7 @@ class ServerLog {
   // plan(), then stores the batch when it adds something. A batch that arrives ahead of a gap is
   // held back in memory (at most kMaxHeld per device, never acknowledged while held) and stored as
   // soon as the gap fills, so reordered delivery costs no resend round trip.
-  static constexpr std::size_t kMaxHeld = 4096;
+  static constexpr std::size_t kMaxHeld = 16384;
   Result<PushReply> push(ReplicaId device, std::uint64_t first, ChangeSet batch) {
     auto reply = plan(device, first, batch);
     if (!reply.ok()) return reply;
