@@ -1,0 +1,111 @@
+#include "sync_client.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include <boost/json.hpp>
+
+#include "../engine/base64.hpp"
+#include "roundhouse/core/time.hpp"
+#include "roundhouse/sync/wire.hpp"
+
+namespace roundhouse::sync::client {
+namespace json = boost::json;
+
+namespace {
+
+bool retryable(int status) { return status == 429 || status >= 500; }
+
+Error refused(const HttpReply& r) {
+  std::string detail = r.body;
+  try {
+    auto v = json::parse(r.body);
+    if (auto* d = v.as_object().if_contains("detail")) detail = std::string(d->as_string());
+  } catch (...) {
+  }
+  ErrorCode code = r.status == 403 ? ErrorCode::forbidden
+                   : r.status == 404 ? ErrorCode::not_found
+                   : r.status == 401 ? ErrorCode::unauthenticated
+                                     : ErrorCode::invalid_argument;
+  return Error{code, "sync server refused (HTTP " + std::to_string(r.status) + "): " + detail};
+}
+
+}  // namespace
+
+SyncClient::SyncClient(DeviceStore& store, HttpTransport transport, RetryPolicy retry, Sleeper sleep)
+    : store_(store), transport_(std::move(transport)), retry_(retry), sleep_(std::move(sleep)),
+      jitter_state_(store.replica().id() * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(now_micros())) {
+  if (!sleep_) sleep_ = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+}
+
+Result<ReplicaId> SyncClient::register_device(const HttpTransport& admin, const std::string& device_id,
+                                              const std::string& name, const std::string& depot) {
+  auto r = admin.request("POST", "/api/v1/sync/devices/register",
+                         json::serialize(json::object{{"device_id", device_id}, {"name", name}, {"depot", depot}}));
+  if (!r) return r.error();
+  if (r->status != 201) return refused(*r);
+  return json::parse(r->body).as_object().at("replica_id").to_number<std::uint64_t>();
+}
+
+Result<HttpReply> SyncClient::call(const std::string& method, const std::string& target, const std::string& body,
+                                   SyncReport& report) {
+  std::chrono::milliseconds backoff = retry_.base;
+  for (int attempt = 1;; ++attempt) {
+    ++report.attempts;
+    auto r = transport_.request(method, target, body);
+    const bool again = !r.ok() || retryable(r->status);
+    if (!again) return r;
+    if (attempt >= retry_.max_attempts) return r.ok() ? Result<HttpReply>(refused(*r)) : r;
+    // Full jitter: a uniform wait in [0, backoff], so reconnecting devices do not stampede.
+    jitter_state_ = jitter_state_ * 6364136223846793005ull + 1442695040888963407ull;
+    const auto wait = std::chrono::milliseconds((jitter_state_ >> 33) % (backoff.count() + 1));
+    sleep_(wait);
+    backoff = std::min(retry_.cap, backoff * 2);
+  }
+}
+
+Status SyncClient::push(SyncReport& report) {
+  // At most a few rounds: a reply may acknowledge less than sent (the server lost an earlier
+  // batch's ack or asks for a resend from a point), after which the queue is pushed again.
+  for (int round = 0; round < 4 && store_.replica().pending(); ++round) {
+    const std::uint64_t before = store_.replica().acked();
+    const std::string body = json::serialize(json::object{
+        {"device_id", store_.device_id()}, {"first_op", store_.replica().first_pending()},
+        {"changes", base64_encode(wire::encode(store_.replica().batch()))}});
+    auto r = call("POST", "/api/v1/sync/push", body, report);
+    if (!r) return r.error();
+    if (r->status != 200) return refused(*r);
+    auto reply = json::parse(r->body).as_object();
+    if (auto st = store_.record_ack(reply.at("acked").to_number<std::uint64_t>()); !st) return st;
+    for (const auto& k : reply.at("conflicts").as_array()) report.conflicts.emplace_back(k.as_string());
+    report.pushed_ops += store_.replica().acked() - before;
+  }
+  return {};
+}
+
+Status SyncClient::pull(SyncReport& report) {
+  const std::string target = "/api/v1/sync/pull/" + store_.device_id() + "?cursor=" + std::to_string(store_.replica().cursor());
+  auto r = call("GET", target, {}, report);
+  if (!r) return r.error();
+  if (r->status != 200) return refused(*r);
+  auto reply = json::parse(r->body).as_object();
+  auto bytes = base64_decode(reply.at("changes").as_string());
+  if (!bytes) return {ErrorCode::invalid_argument, "the server sent changes that are not base64"};
+  if (auto st = store_.record_pull(*bytes, reply.at("from").to_number<std::uint64_t>(),
+                                   reply.at("cursor").to_number<std::uint64_t>(), now_micros() / 1000);
+      !st)
+    return st;
+  report.pulled_ops += reply.at("ops").to_number<std::uint64_t>();
+  return {};
+}
+
+Result<SyncReport> SyncClient::sync() {
+  SyncReport report;
+  if (auto st = push(report); !st) return st.error();
+  if (auto st = pull(report); !st) return st.error();
+  report.acked = store_.replica().acked();
+  report.cursor = store_.replica().cursor();
+  return report;
+}
+
+}  // namespace roundhouse::sync::client

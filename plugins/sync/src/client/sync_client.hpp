@@ -1,0 +1,58 @@
+#pragma once
+// The device-side sync client: pushes the durable queue, then pulls what the server has, over HTTP.
+// Transport failures, 5xx and 429 are retried with exponential backoff and full jitter (bounded
+// attempts per sync() call; call sync() again on every reconnect). Other refusals are permanent and
+// returned as errors; the queue stays intact either way.
+//
+// Not thread-safe; one client per DeviceStore.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "device_store.hpp"
+#include "http_transport.hpp"
+
+namespace roundhouse::sync::client {
+
+struct RetryPolicy {
+  int max_attempts = 6;
+  std::chrono::milliseconds base{100};
+  std::chrono::milliseconds cap{30'000};
+};
+
+struct SyncReport {
+  std::uint64_t pushed_ops = 0;  // operations the server newly acknowledged
+  std::uint64_t pulled_ops = 0;  // values received
+  std::uint64_t acked = 0;
+  std::uint64_t cursor = 0;
+  int attempts = 0;              // HTTP requests made, retries included
+  std::vector<std::string> conflicts;
+};
+
+class SyncClient {
+ public:
+  using Sleeper = std::function<void(std::chrono::milliseconds)>;
+  SyncClient(DeviceStore& store, HttpTransport transport, RetryPolicy retry = {}, Sleeper sleep = {});
+
+  // Registers a device with the server (an admin key) and returns its replica id.
+  static Result<ReplicaId> register_device(const HttpTransport& admin, const std::string& device_id,
+                                           const std::string& name, const std::string& depot);
+
+  Result<SyncReport> sync();
+
+ private:
+  Result<HttpReply> call(const std::string& method, const std::string& target, const std::string& body, SyncReport& report);
+  Status push(SyncReport& report);
+  Status pull(SyncReport& report);
+
+  DeviceStore& store_;
+  HttpTransport transport_;
+  RetryPolicy retry_;
+  Sleeper sleep_;
+  std::uint64_t jitter_state_;
+};
+
+}  // namespace roundhouse::sync::client

@@ -1,0 +1,177 @@
+#include "routes.hpp"
+
+#include <charconv>
+#include <map>
+#include <mutex>
+
+#include "base64.hpp"
+#include "sync_engine.hpp"
+#include "value_json.hpp"
+
+namespace roundhouse::sync {
+namespace json = boost::json;
+
+namespace {
+
+// One engine per (store, tenant), loaded from the log on first use.
+Result<std::shared_ptr<SyncEngine>> engine_for(const HttpRequest& req) {
+  static std::mutex mu;
+  static std::map<std::pair<const EventStore*, std::string>, std::shared_ptr<SyncEngine>> engines;
+  std::lock_guard lock(mu);
+  auto& e = engines[{req.services->store.get(), req.principal.tenant}];
+  if (!e) {
+    auto fresh = std::make_shared<SyncEngine>(req.services->store, req.principal.tenant);
+    if (auto st = fresh->load(); !st) return st.error();
+    e = fresh;
+  }
+  return e;
+}
+
+Result<std::string> string_field(const HttpRequest& req, const char* name, bool required) {
+  if (!req.json.is_object()) return Error{ErrorCode::invalid_argument, "the request body must be a JSON object"};
+  const auto* v = req.json.get_object().if_contains(name);
+  if (!v) {
+    if (required) return Error{ErrorCode::invalid_argument, std::string("'") + name + "' is required"};
+    return std::string();
+  }
+  if (!v->is_string()) return Error{ErrorCode::invalid_argument, std::string("'") + name + "' must be a string"};
+  return std::string(v->get_string());
+}
+
+HttpResponse ok(json::value body, int status = 200) {
+  HttpResponse r;
+  r.status = status;
+  r.json = std::move(body);
+  return r;
+}
+
+std::optional<std::uint64_t> parse_u64(const std::string& s) {
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+std::optional<std::string> unhex(const std::string& s) {
+  if (s.size() % 2) return std::nullopt;
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); i += 2) {
+    unsigned v = 0;
+    auto [p, ec] = std::from_chars(s.data() + i, s.data() + i + 2, v, 16);
+    if (ec != std::errc() || p != s.data() + i + 2) return std::nullopt;
+    out.push_back(static_cast<char>(v));
+  }
+  return out;
+}
+
+Result<HttpResponse> register_device(const HttpRequest& req) {
+  auto id = string_field(req, "device_id", true);
+  if (!id) return id.error();
+  auto name = string_field(req, "name", false);
+  if (!name) return name.error();
+  auto depot = string_field(req, "depot", false);
+  if (!depot) return depot.error();
+  auto engine = engine_for(req);
+  if (!engine) return engine.error();
+  auto d = (*engine)->register_device(*id, *name, *depot, req.principal.subject);
+  if (!d) return d.error();
+  return ok(d->to_json(), 201);
+}
+
+Result<HttpResponse> list_devices(const HttpRequest& req) {
+  auto engine = engine_for(req);
+  if (!engine) return engine.error();
+  json::array out;
+  for (const auto& d : (*engine)->devices()) out.push_back(d.to_json());
+  return ok(json::object{{"devices", std::move(out)}});
+}
+
+Result<HttpResponse> revoke_device(const HttpRequest& req) {
+  auto engine = engine_for(req);
+  if (!engine) return engine.error();
+  if (auto st = (*engine)->revoke_device(req.path_params.at("device_id"), req.principal.subject); !st)
+    return st.error();
+  return ok(json::object{{"device_id", req.path_params.at("device_id")}, {"status", "revoked"}});
+}
+
+Result<HttpResponse> push(const HttpRequest& req) {
+  auto id = string_field(req, "device_id", true);
+  if (!id) return id.error();
+  auto changes = string_field(req, "changes", true);
+  if (!changes) return changes.error();
+  auto bytes = base64_decode(*changes);
+  if (!bytes) return Error{ErrorCode::invalid_argument, "'changes' must be base64 (RFC 4648, padded)"};
+  const auto* first = req.json.get_object().if_contains("first_op");
+  if (!first || !first->is_number() || first->kind() == json::kind::double_ || first->to_number<std::int64_t>() < 1)
+    return Error{ErrorCode::invalid_argument, "'first_op' (the first operation number the batch covers, >= 1) is required"};
+  auto engine = engine_for(req);
+  if (!engine) return engine.error();
+  auto out = (*engine)->push(*id, first->to_number<std::uint64_t>(), *bytes, req.principal.subject);
+  if (!out) return out.error();
+  json::array conflicts;
+  for (const auto& k : out->conflicts) conflicts.push_back(json::string(k));
+  return ok(json::object{{"device_id", *id}, {"acked", out->acked}, {"applied", out->applied},
+                         {"ops_in", out->ops_in}, {"conflicts", std::move(conflicts)}});
+}
+
+Result<HttpResponse> pull(const HttpRequest& req) {
+  auto cursor = parse_u64(req.query_param("cursor", "0"));
+  if (!cursor) return Error{ErrorCode::invalid_argument, "cursor must be a non-negative integer"};
+  auto engine = engine_for(req);
+  if (!engine) return engine.error();
+  const auto& id = req.path_params.at("device_id");
+  auto out = (*engine)->pull(id, *cursor, req.principal.subject);
+  if (!out) return out.error();
+  return ok(json::object{{"device_id", id}, {"from", out->from}, {"cursor", out->cursor},
+                         {"ops", out->ops_out}, {"changes", base64_encode(out->changes)}});
+}
+
+Result<HttpResponse> list_sessions(const HttpRequest& req) {
+  auto limit = parse_u64(req.query_param("limit", "100"));
+  if (!limit || *limit == 0 || *limit > 10'000) return Error{ErrorCode::invalid_argument, "limit must be 1..10000"};
+  auto engine = engine_for(req);
+  if (!engine) return engine.error();
+  json::array out;
+  for (const auto& s : (*engine)->sessions(*limit)) out.push_back(s.to_json());
+  return ok(json::object{{"sessions", std::move(out)}});
+}
+
+Result<HttpResponse> list_conflicts(const HttpRequest& req) {
+  auto engine = engine_for(req);
+  if (!engine) return engine.error();
+  return ok(json::object{{"conflicts", (*engine)->conflicts()}});
+}
+
+Result<HttpResponse> resolve(const HttpRequest& req) {
+  auto key = unhex(req.path_params.at("id"));
+  if (!key) return Error{ErrorCode::invalid_argument, "a conflict id is the hex form of its key (see GET /api/v1/sync/conflicts)"};
+  if (!req.json.is_object() || !req.json.get_object().contains("value"))
+    return Error{ErrorCode::invalid_argument, "the body must be {\"value\": <the resolved value>}"};
+  auto value = value_from_json(req.json.get_object().at("value"));
+  if (!value) return value.error();
+  auto engine = engine_for(req);
+  if (!engine) return engine.error();
+  auto out = (*engine)->resolve(*key, *value, req.principal.subject);
+  if (!out) return out.error();
+  return ok(std::move(*out));
+}
+
+}  // namespace
+
+Status register_routes(Registry& registry, const std::string& provider) {
+  const Route routes[] = {
+      {"POST", "/api/v1/sync/devices/register", "admin", "Register a field device for sync", register_device},
+      {"GET", "/api/v1/sync/devices", "reader", "List registered sync devices", list_devices},
+      {"POST", "/api/v1/sync/devices/{device_id}/revoke", "admin", "Revoke a sync device", revoke_device},
+      {"POST", "/api/v1/sync/push", "writer", "Push a device's queued operations (wire-format change set)", push},
+      {"GET", "/api/v1/sync/pull/{device_id}", "writer", "Pull the changes after a cursor (the device's sync key)", pull},
+      {"GET", "/api/v1/sync/sessions", "reader", "List recent sync sessions", list_sessions},
+      {"GET", "/api/v1/sync/conflicts", "reader", "List fields with concurrent values", list_conflicts},
+      {"POST", "/api/v1/sync/conflicts/{id}/resolve", "writer", "Resolve a conflict with a value", resolve},
+  };
+  for (const auto& r : routes)
+    if (auto st = registry.add_route(provider, r); !st) return st;
+  return {};
+}
+
+}  // namespace roundhouse::sync

@@ -1,0 +1,15 @@
+// The sync plugin's single entry point.
+#include "engine/routes.hpp"
+#include "roundhouse/plugin/plugin.hpp"
+
+namespace {
+roundhouse::Status start(roundhouse::PluginContext& ctx) {
+  return roundhouse::sync::register_routes(ctx.registry(), ctx.plugin_name());
+}
+}  // namespace
+
+ROUNDHOUSE_PLUGIN({.name = "sync",
+                   .version = "0.1.0",
+                   .kind = RH_PLUGIN_DOMAIN,
+                   .description = "CRDT offline-first sync for field devices",
+                   .start = &start})

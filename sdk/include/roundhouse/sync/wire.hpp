@@ -1,0 +1,330 @@
+#pragma once
+// The sync wire format, version 1 (plugins/sync/WIRE-FORMAT.md is the specification): compact binary
+// change sets (an OR-map delta of field values, keys and replica ids interned in tables, counters,
+// ranges and wall times delta-coded as varints) and causal contexts. decode_* validate everything
+// (bounds, tables, ordering, entries covered by the context, no NaN, no trailing bytes) and return an
+// invalid_argument error naming the byte offset; they never touch anything but their result.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "roundhouse/core/status.hpp"
+#include "roundhouse/sync/value.hpp"
+#include "roundhouse/sync/varint.hpp"
+
+namespace roundhouse::sync::wire {
+
+inline constexpr std::uint8_t kMagic[3] = {'R', 'H', 'S'};
+inline constexpr std::uint8_t kVersion = 1;
+enum class Kind : std::uint8_t { change_set = 1, context = 2 };
+enum class ValueTag : std::uint8_t { null = 0, false_ = 1, true_ = 2, integer = 3, real = 4, string = 5 };
+
+namespace detail {
+
+// Replica ids in first-use order of a sorted walk, so indexes are small and deterministic.
+class ReplicaTable {
+ public:
+  void note(ReplicaId r) { index_.emplace(r, 0); }
+  void seal() {
+    std::uint64_t i = 0;
+    for (auto& [_, idx] : index_) idx = i++;
+  }
+  std::uint64_t operator[](ReplicaId r) const { return index_.at(r); }
+  void write(Writer& w) const {
+    w.varint(index_.size());
+    for (const auto& [r, _] : index_) w.varint(r);
+  }
+
+ private:
+  std::map<ReplicaId, std::uint64_t> index_;
+};
+
+inline void write_header(Writer& w, Kind kind) {
+  for (auto b : kMagic) w.byte(b);
+  w.byte(kVersion);
+  w.byte(static_cast<std::uint8_t>(kind));
+}
+
+inline void write_context(Writer& w, const CausalContext& ctx, const ReplicaTable& replicas) {
+  w.varint(ctx.replicas().size());
+  for (const auto& [r, set] : ctx.replicas()) {
+    w.varint(replicas[r]);
+    w.varint(set.ranges().size());
+    std::uint64_t prev_hi = 0;
+    bool first = true;
+    for (const auto& range : set.ranges()) {
+      w.varint(first ? range.lo - 1 : range.lo - prev_hi - 2);
+      w.varint(range.hi - range.lo);
+      prev_hi = range.hi;
+      first = false;
+    }
+  }
+}
+
+inline void write_value(Writer& w, const Value& v) {
+  switch (v.index()) {
+    case 0: w.byte(static_cast<std::uint8_t>(ValueTag::null)); break;
+    case 1: w.byte(static_cast<std::uint8_t>(std::get<bool>(v) ? ValueTag::true_ : ValueTag::false_)); break;
+    case 2:
+      w.byte(static_cast<std::uint8_t>(ValueTag::integer));
+      w.svarint(std::get<std::int64_t>(v));
+      break;
+    case 3:
+      w.byte(static_cast<std::uint8_t>(ValueTag::real));
+      w.f64(std::get<double>(v));
+      break;
+    default:
+      w.byte(static_cast<std::uint8_t>(ValueTag::string));
+      w.bytes(std::get<std::string>(v));
+  }
+}
+
+// Decoding state shared by both kinds: the reader and the replica table.
+class Decoder {
+ public:
+  explicit Decoder(std::string_view in) : r_(in) {}
+
+  Error fail(std::string_view what) const {
+    return Error{ErrorCode::invalid_argument,
+                 "sync wire: " + std::string(what) + " at byte " + std::to_string(r_.offset())};
+  }
+  Reader& reader() { return r_; }
+
+  bool header(Kind expected, Error& err) {
+    std::uint8_t b[5];
+    for (auto& x : b)
+      if (!r_.byte(x)) return (err = fail("truncated header")), false;
+    if (b[0] != kMagic[0] || b[1] != kMagic[1] || b[2] != kMagic[2]) return (err = fail("bad magic")), false;
+    if (b[3] != kVersion) return (err = fail("unsupported version " + std::to_string(b[3]))), false;
+    if (b[4] != static_cast<std::uint8_t>(expected)) return (err = fail("unexpected message kind")), false;
+    return true;
+  }
+  // A count of items that each take at least one byte: never more than the bytes left.
+  bool count(std::uint64_t& n, std::string_view what, Error& err) {
+    if (!r_.varint(n) || n > r_.remaining()) return (err = fail("bad " + std::string(what) + " count")), false;
+    return true;
+  }
+  bool replica_table(Error& err) {
+    std::uint64_t n;
+    if (!count(n, "replica", err)) return false;
+    replicas_.reserve(static_cast<std::size_t>(n));
+    for (std::uint64_t i = 0; i < n; ++i) {
+      std::uint64_t id;
+      if (!r_.varint(id)) return (err = fail("truncated replica id")), false;
+      if (id == 0 || (!replicas_.empty() && id <= replicas_.back()))
+        return (err = fail("replica ids must be nonzero and increasing")), false;
+      replicas_.push_back(id);
+    }
+    return true;
+  }
+  bool replica(ReplicaId& out, Error& err) {
+    std::uint64_t i;
+    if (!r_.varint(i) || i >= replicas_.size()) return (err = fail("bad replica index")), false;
+    out = replicas_[static_cast<std::size_t>(i)];
+    return true;
+  }
+  bool context(CausalContext& ctx, Error& err) {
+    std::uint64_t n;
+    if (!count(n, "context replica", err)) return false;
+    ReplicaId prev = 0;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      ReplicaId r;
+      if (!replica(r, err)) return false;
+      if (r <= prev) return (err = fail("context replicas must be increasing")), false;
+      prev = r;
+      std::uint64_t ranges;
+      if (!count(ranges, "range", err)) return false;
+      if (ranges == 0) return (err = fail("empty range list")), false;
+      std::uint64_t prev_hi = 0;
+      for (std::uint64_t j = 0; j < ranges; ++j) {
+        std::uint64_t gap, len;
+        if (!r_.varint(gap) || !r_.varint(len)) return (err = fail("truncated range")), false;
+        const std::uint64_t base = j == 0 ? 1 : prev_hi + 2;
+        if (j > 0 && prev_hi > UINT64_MAX - 2) return (err = fail("range overflows")), false;
+        if (gap > UINT64_MAX - base || len > UINT64_MAX - (base + gap))
+          return (err = fail("range overflows")), false;
+        const std::uint64_t lo = base + gap, hi = lo + len;
+        ctx.insert_range(r, lo, hi);
+        prev_hi = hi;
+      }
+    }
+    return true;
+  }
+  bool end(Error& err) {
+    if (!r_.at_end()) return (err = fail("trailing bytes")), false;
+    return true;
+  }
+
+ private:
+  Reader r_;
+  std::vector<ReplicaId> replicas_;
+};
+
+inline bool read_value(Decoder& d, Value& v, Error& err) {
+  std::uint8_t tag;
+  if (!d.reader().byte(tag)) return (err = d.fail("truncated value")), false;
+  switch (static_cast<ValueTag>(tag)) {
+    case ValueTag::null: v = std::monostate{}; return true;
+    case ValueTag::false_: v = false; return true;
+    case ValueTag::true_: v = true; return true;
+    case ValueTag::integer: {
+      std::int64_t i;
+      if (!d.reader().svarint(i)) return (err = d.fail("truncated integer")), false;
+      v = i;
+      return true;
+    }
+    case ValueTag::real: {
+      double x;
+      if (!d.reader().f64(x)) return (err = d.fail("truncated double")), false;
+      if (std::isnan(x)) return (err = d.fail("NaN is not a value")), false;
+      v = x;
+      return true;
+    }
+    case ValueTag::string: {
+      std::string_view s;
+      if (!d.reader().bytes(s)) return (err = d.fail("truncated string")), false;
+      v = std::string(s);
+      return true;
+    }
+  }
+  return (err = d.fail("unknown value tag " + std::to_string(tag))), false;
+}
+
+}  // namespace detail
+
+// Encodes a change set (a state, a delta or a compacted batch). Deterministic: equal change sets give
+// equal bytes.
+inline std::string encode(const ChangeSet& cs) {
+  struct Item {
+    Dot dot;
+    std::uint64_t key;
+    const FieldValue* value;
+  };
+  detail::ReplicaTable replicas;
+  std::vector<Item> items;
+  std::uint64_t key_index = 0;
+  for (const auto& [k, reg] : cs.entries()) {
+    for (const auto& [d, fv] : reg) {
+      replicas.note(d.replica);
+      replicas.note(fv.ts.replica);
+      items.push_back({d, key_index, &fv});
+    }
+    ++key_index;
+  }
+  for (const auto& [r, _] : cs.context().replicas()) replicas.note(r);
+  replicas.seal();
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.dot < b.dot; });
+
+  Writer w;
+  detail::write_header(w, Kind::change_set);
+  replicas.write(w);
+  w.varint(cs.entries().size());
+  for (const auto& [k, _] : cs.entries()) w.bytes(k);
+  detail::write_context(w, cs.context(), replicas);
+  w.varint(items.size());
+  Dot prev{};
+  std::int64_t prev_wall = 0;
+  for (const auto& it : items) {
+    w.varint(replicas[it.dot.replica]);
+    w.varint(it.dot.replica == prev.replica ? it.dot.counter - prev.counter - 1 : it.dot.counter - 1);
+    w.varint(it.key);
+    w.svarint(it.value->ts.wall_ms - prev_wall);
+    w.varint(it.value->ts.logical);
+    w.varint(replicas[it.value->ts.replica]);
+    detail::write_value(w, it.value->value);
+    prev = it.dot;
+    prev_wall = it.value->ts.wall_ms;
+  }
+  return w.take();
+}
+
+inline Result<ChangeSet> decode_change_set(std::string_view bytes) {
+  detail::Decoder d(bytes);
+  Error err;
+  if (!d.header(Kind::change_set, err) || !d.replica_table(err)) return err;
+  std::uint64_t nkeys;
+  if (!d.count(nkeys, "key", err)) return err;
+  std::vector<std::string_view> keys;
+  keys.reserve(static_cast<std::size_t>(nkeys));
+  for (std::uint64_t i = 0; i < nkeys; ++i) {
+    std::string_view k;
+    if (!d.reader().bytes(k)) return d.fail("truncated key");
+    if (!keys.empty() && !(keys.back() < k)) return d.fail("keys must be unique and sorted");
+    keys.push_back(k);
+  }
+  CausalContext ctx;
+  if (!d.context(ctx, err)) return err;
+  std::uint64_t n;
+  if (!d.count(n, "entry", err)) return err;
+  ChangeSet::Entries entries;
+  Dot prev{};
+  std::int64_t prev_wall = 0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    Dot dot;
+    std::uint64_t delta, key;
+    std::int64_t wall_delta;
+    std::uint64_t logical;
+    FieldValue fv;
+    if (!d.replica(dot.replica, err)) return err;
+    if (!d.reader().varint(delta)) return d.fail("truncated dot");
+    if (i > 0 && dot.replica < prev.replica) return d.fail("entries must be sorted by dot");
+    const std::uint64_t base = (i > 0 && dot.replica == prev.replica) ? prev.counter + 1 : 1;
+    if (delta > UINT64_MAX - base) return d.fail("dot counter overflows");
+    dot.counter = base + delta;
+    if (!ctx.contains(dot)) return d.fail("entry not covered by the context");
+    if (!d.reader().varint(key) || key >= keys.size()) return d.fail("bad key index");
+    if (!d.reader().svarint(wall_delta) || !d.reader().varint(logical) || logical > UINT32_MAX)
+      return d.fail("bad timestamp");
+    if ((wall_delta > 0 && prev_wall > INT64_MAX - wall_delta) || (wall_delta < 0 && prev_wall < INT64_MIN - wall_delta))
+      return d.fail("timestamp overflows");
+    fv.ts.wall_ms = prev_wall + wall_delta;
+    fv.ts.logical = static_cast<std::uint32_t>(logical);
+    if (!d.replica(fv.ts.replica, err) || !detail::read_value(d, fv.value, err)) return err;
+    prev = dot;
+    prev_wall = fv.ts.wall_ms;
+    entries[std::string(keys[static_cast<std::size_t>(key)])].emplace(dot, std::move(fv));
+  }
+  if (!d.end(err)) return err;
+  if (entries.size() != keys.size()) return d.fail("a key without entries");
+  return ChangeSet::from_parts(std::move(entries), std::move(ctx));
+}
+
+inline std::string encode(const CausalContext& ctx) {
+  detail::ReplicaTable replicas;
+  for (const auto& [r, _] : ctx.replicas()) replicas.note(r);
+  replicas.seal();
+  Writer w;
+  detail::write_header(w, Kind::context);
+  replicas.write(w);
+  detail::write_context(w, ctx, replicas);
+  return w.take();
+}
+
+inline Result<CausalContext> decode_context(std::string_view bytes) {
+  detail::Decoder d(bytes);
+  Error err;
+  CausalContext ctx;
+  if (!d.header(Kind::context, err) || !d.replica_table(err) || !d.context(ctx, err) || !d.end(err)) return err;
+  return ctx;
+}
+
+}  // namespace roundhouse::sync::wire
+
+namespace roundhouse::sync::wire {
+
+// Decodes `bytes` completely, then joins it into `state`: a malformed message leaves `state` exactly
+// as it was. Returns the decoded change set's error, if any.
+inline Status apply(ChangeSet& state, std::string_view bytes) {
+  auto decoded = decode_change_set(bytes);
+  if (!decoded) return decoded.error();
+  state.join(*decoded);
+  return {};
+}
+
+}  // namespace roundhouse::sync::wire

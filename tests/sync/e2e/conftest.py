@@ -1,0 +1,48 @@
+"""Fixtures for the sync end-to-end tests: the host fixtures of tests/host/http (a real
+`roundhouse serve` per test) plus the device client command built beside it."""
+
+import importlib.util
+import json
+import subprocess
+from pathlib import Path
+
+_spec = importlib.util.spec_from_file_location(
+    "host_http_conftest", Path(__file__).resolve().parents[2] / "host" / "http" / "conftest.py")
+_host = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_host)
+globals().update({k: v for k, v in vars(_host).items() if not k.startswith("_")})
+
+CLIENT = _host.BUILD_DIR / "bin" / "roundhouse-sync-client"
+WRITER = _host.KEYS["acme-writer"]["key"]
+READER = _host.KEYS["acme-reader"]["key"]
+
+
+class Device:
+    """One technician tablet: a durable store file driven through roundhouse-sync-client."""
+
+    def __init__(self, host, path, device_id, key=WRITER):
+        self.host, self.path, self.device_id, self.key = host, Path(path), device_id, key
+
+    def run(self, *args, check=True):
+        p = subprocess.run([str(CLIENT), *args, "--store", str(self.path)], capture_output=True, text=True, timeout=60)
+        if check and p.returncode != 0:
+            raise AssertionError(f"{args} exited {p.returncode}: {p.stderr}")
+        return p
+
+    def register(self, depot="Eastfield"):
+        return json.loads(self.run("register", "--server", self.url, "--api-key", _host.ADMIN,
+                                   "--device", self.device_id, "--name", self.device_id, "--depot", depot).stdout)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.host.port}"
+
+    def write(self, key, value):
+        return json.loads(self.run("write", key, json.dumps(value)).stdout)
+
+    def sync(self, check=True):
+        p = self.run("sync", "--server", self.url, "--api-key", self.key, check=check)
+        return json.loads(p.stdout) if p.returncode == 0 else p
+
+    def show(self):
+        return json.loads(self.run("show").stdout)
