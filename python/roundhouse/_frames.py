@@ -10,6 +10,7 @@ def to_pandas(columns: dict[str, Any], index: str | None = "position") -> Any:
     import pandas as pd
 
     data: dict[str, Any] = {}
+    index_values = columns.pop(index) if index is not None else None
     for name, column in columns.items():
         if isinstance(column, tuple):
             codes, categories = column
@@ -18,7 +19,6 @@ def to_pandas(columns: dict[str, Any], index: str | None = "position") -> Any:
             data[name] = pd.DatetimeIndex(column).tz_localize("UTC")
         else:
             data[name] = column
-    frame = pd.DataFrame(data, copy=False)
-    if index is not None:
-        frame = frame.set_index(index)
-    return frame
+    if index_values is None:
+        return pd.DataFrame(data, copy=False)
+    return pd.DataFrame(data, index=pd.Index(index_values, name=index), copy=False)

@@ -4,7 +4,10 @@
 // (stream type, event type, tenant, stream id) come as dictionary codes + categories, which is what
 // pandas.Categorical wants; ids, payload and metadata text become str objects only when asked for.
 
+#include <condition_variable>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -56,12 +59,30 @@ struct ColumnOptions {
   bool hash = false;
 };
 
-// Accumulates events as columns. add() needs no GIL; finish() does.
+// The text columns of up to kChunkRows consecutive events. Text becomes Python str objects per
+// chunk, so a reader thread can fill the next chunk while Python converts the previous one.
+struct TextChunk {
+  static constexpr std::size_t kChunkRows = 32768;
+  TextColumn event_id, payload, metadata, hash;
+  std::size_t size() const { return rows; }
+  std::size_t rows = 0;
+};
+
+// Accumulates events as columns: numbers and dictionary codes in vectors, text in chunks.
+// add() needs no GIL and may run on another thread than the rest (see scan_columns); finish() and
+// convert_ready() need the GIL.
 class ColumnBuilder {
  public:
-  explicit ColumnBuilder(ColumnOptions options = {}) : options_(options) {}
+  explicit ColumnBuilder(ColumnOptions options = {});
   void add(const RecordedEvent& e);
   std::size_t size() const { return position_.size(); }
+  // Moves the chunks that are full into Python arrays; with `all`, the partial last chunk too.
+  // Call with the GIL, not concurrently with add() when `all` is set.
+  void convert_ready(bool all);
+  // Blocks (call without the GIL) until a full chunk is ready (true) or close_input() was called
+  // and none is (false).
+  bool wait_ready();
+  void close_input();  // no more add() calls
   // {"position": int64[], "version": int64[], "occurred_at"/"recorded_at": datetime64[us][],
   //  "stream_type"/"stream_id"/"type"/"tenant": (int32 codes[], [categories]),
   //  "event_id"/"payload"/"metadata"/"hash": object[] of str} — the text ones when asked for.
@@ -72,8 +93,12 @@ class ColumnBuilder {
   std::vector<std::int64_t> position_, version_, occurred_, recorded_;
   std::vector<std::int32_t> stream_type_, stream_id_, type_, tenant_;
   Dictionary stream_types_, stream_ids_, types_, tenants_;
-  std::vector<Uuid> ids_;
-  TextColumn payload_, metadata_, hash_;
+  std::unique_ptr<TextChunk> current_;
+  std::mutex mu_;  // guards full_ between the reader and the converting thread
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<TextChunk>> full_;
+  bool input_closed_ = false;
+  std::vector<pybind11::array> ids_, payloads_, metadatas_, hashes_;  // converted chunks, in order
 };
 
 // A std::vector handed to numpy without copying.

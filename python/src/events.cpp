@@ -1,6 +1,7 @@
 #include "events.hpp"
 
 #include <deque>
+#include <thread>
 
 #include "convert.hpp"
 #include "errors.hpp"
@@ -85,9 +86,38 @@ void scan_all(const EventScan& scan, F&& visit) {
   check(st);
 }
 
+// The store is scanned on a thread of its own while this one (holding the GIL between chunks)
+// turns finished text chunks into str objects, so the two overlap.
 pyb::dict scan_columns(const EventScan& scan, const ColumnOptions& options) {
   ColumnBuilder builder(options);
-  scan_all(scan, [&](const RecordedEvent& e) { builder.add(e); });
+  Status st;
+  std::thread reader([&] {
+    st = scan.store->read_all(scan.options, [&](const RecordedEvent& e) {
+      builder.add(e);
+      return true;
+    });
+    builder.close_input();
+  });
+  try {
+    while (true) {
+      bool ready;
+      {
+        pyb::gil_scoped_release nogil;
+        ready = builder.wait_ready();
+      }
+      if (!ready) break;
+      builder.convert_ready(false);
+    }
+  } catch (...) {
+    pyb::gil_scoped_release nogil;
+    reader.join();
+    throw;
+  }
+  {
+    pyb::gil_scoped_release nogil;
+    reader.join();
+  }
+  check(st);
   return builder.finish();
 }
 
