@@ -127,3 +127,28 @@ def test_builtin_projection(store):
     assert board.state()
     other = store.replay("fleet-status-board", tenant="someone-else")
     assert other.events == 0
+
+
+def test_long_scans_keep_order_across_batches_and_chunks(mem):
+    """Several replay batches and several text chunks of to_pandas (32,768 rows each) in one read."""
+    n = 210_000
+    for k in range(n // 1000):
+        mem.append(f"vehicle/V{k % 37}", [{"type": ("A", "B", "C")[(k * 1000 + j) % 3], "payload": {"i": k * 1000 + j}}
+                                          for j in range(1000)])
+    p = CountByType()
+    stats = mem.replay(p, batch_size=50_000)
+    assert p.positions == list(range(1, n + 1)) and stats["events"] == n
+    assert p.counts == {"A": 70_000, "B": 70_000, "C": 70_000}
+    streams = []
+
+    class Streams:
+        def handle_batch(self, batch):
+            streams.extend(batch.streams[c] for c in batch.stream_code)
+    mem.replay(Streams())
+    assert streams[::1000] == [f"vehicle/V{k % 37}" for k in range(n // 1000)]
+    df = mem.read_all().to_pandas(metadata=False)
+    assert list(df.index) == list(range(1, n + 1))
+    assert list(df["type"].astype(str)[:6]) == ["A", "B", "C", "A", "B", "C"]
+    assert list(df["stream_id"].astype(str).iloc[::1000]) == [f"V{k % 37}" for k in range(n // 1000)]
+    assert json.loads(df["payload"].iloc[-1]) == {"i": n - 1}
+    assert df["event_id"].is_unique
