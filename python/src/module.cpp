@@ -25,6 +25,10 @@ PYBIND11_MODULE(_native, m) {
       pyb::object exc = cls(e.error().message);
       exc.attr("code") = std::string(to_string(e.error().code));
       PyErr_SetObject(cls.ptr(), exc.ptr());
+    } catch (const pyb::cast_error& e) {
+      // An argument of the wrong type met inside a binding (e.g. tenant=5): bad input, not a bug.
+      pyb::object cls = pyb::module_::import("roundhouse._errors").attr("ValidationError");
+      PyErr_SetObject(cls.ptr(), cls(std::string("wrong argument type: ") + e.what()).ptr());
     }
   });
   py::bind_events(m);

@@ -151,6 +151,10 @@ def test_read_all_filters_and_paging(mem):
         mem.read_all(event_types=[1, 2])
     with pytest.raises(rh.ValidationError):
         mem.read_all(max_count="ten")
+    with pytest.raises(rh.ValidationError, match="wrong argument type"):
+        mem.read_all(tenant=5)
+    with pytest.raises(TypeError):  # a wrong type in the signature itself is Python's TypeError
+        mem.read_stream("vehicle/V1", direction=5)
 
 
 def test_verify_detects_tampering(tmp_path):
