@@ -75,3 +75,20 @@ def test_small_queue_applies_back_pressure(mem):
         time.sleep(0.05)
         assert sub.position <= 4  # the store waits for the reader
         assert [sub.get(timeout=5).position for _ in range(50)] == list(range(1, 51))
+
+
+def test_waiting_releases_the_gil(mem):
+    ticks = []
+    done = threading.Event()
+
+    def ticker():
+        while not done.is_set():
+            ticks.append(1)
+            done.wait(0.001)
+    t = threading.Thread(target=ticker)
+    with mem.subscribe() as sub:
+        t.start()
+        assert sub.get(timeout=0.3) is None  # nothing to deliver: waits the whole timeout
+        done.set()
+        t.join()
+    assert len(ticks) > 1  # the other Python thread ran meanwhile
