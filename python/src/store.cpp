@@ -48,10 +48,12 @@ const std::shared_ptr<EventStore>& PyStore::store() const {
 }
 
 void PyStore::close() {
-  if (!store_) return;
-  pyb::gil_scoped_release nogil;
-  store_->close();
+  // Taken out while the GIL is held, so a call on another thread sees either the store or none.
+  auto store = std::move(store_);
   store_.reset();
+  if (!store) return;
+  pyb::gil_scoped_release nogil;
+  store->close();
 }
 
 namespace {
