@@ -33,6 +33,7 @@ from ._errors import (
     ValidationError,
 )
 from ._native import AppendResult, Batch, Event, EventList, EventScan, ProjectionReplay, Subscription
+from .reports import report
 
 __version__: str = _native.__version__
 
@@ -141,5 +142,5 @@ __all__ = [
     "ANY", "NO_STREAM", "STREAM_EXISTS", "AppendResult", "Batch", "ConcurrencyError", "CorruptedError",
     "DuplicateEvent", "Error", "Event", "EventList", "EventScan", "InternalError", "NotFound",
     "PermissionDenied", "PluginError", "ProjectionReplay", "RuleViolation", "SchemaViolation", "Store",
-    "StorageError", "Subscription", "Unavailable", "ValidationError", "default_plugin_dir", "demo", "open",
+    "StorageError", "Subscription", "Unavailable", "ValidationError", "default_plugin_dir", "demo", "open", "report",
 ]

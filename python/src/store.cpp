@@ -16,7 +16,8 @@ namespace pyb = pybind11;
 using namespace pybind11::literals;
 
 PyStore::PyStore(const std::string& uri, const std::string& plugin_dir, std::string tenant, std::string actor, bool create)
-    : runtime_(runtime_for(resolve_plugin_dir(plugin_dir))), uri_(uri), tenant_(std::move(tenant)), actor_(std::move(actor)) {
+    : runtime_(runtime_for(resolve_plugin_dir(plugin_dir))), registry_(&runtime_->registry), uri_(uri),
+      tenant_(std::move(tenant)), actor_(std::move(actor)) {
   if (tenant_.empty()) raise(ErrorCode::invalid_argument, "tenant must not be empty");
   auto parsed = StoreUri::parse(uri);
   if (!parsed) raise(ErrorCode::invalid_argument, "store URI '" + uri + "': " + parsed.error().message);
@@ -37,7 +38,13 @@ PyStore::PyStore(const std::string& uri, const std::string& plugin_dir, std::str
   store_ = *opened;
 }
 
+PyStore::PyStore(std::shared_ptr<EventStore> store, const Registry* registry, std::string tenant, std::string actor)
+    : registry_(registry), store_(std::move(store)), tenant_(std::move(tenant)), actor_(std::move(actor)) {
+  uri_ = store_->uri();
+}
+
 PyStore::~PyStore() {
+  if (!runtime_) return;  // an adopted store belongs to the host, which closes it
   pyb::gil_scoped_release nogil;  // close() waits for pending appends
   if (store_) store_->close();
 }
@@ -48,6 +55,7 @@ const std::shared_ptr<EventStore>& PyStore::store() const {
 }
 
 void PyStore::close() {
+  if (!runtime_) raise(ErrorCode::forbidden, "this store belongs to the host; it cannot be closed from a script");
   // Taken out while the GIL is held, so a call on another thread sees either the store or none.
   auto store = std::move(store_);
   store_.reset();
@@ -192,8 +200,16 @@ pyb::class_<PyStore, std::shared_ptr<PyStore>> bind_store(pyb::module_& m) {
       .def_property_readonly("uri", &PyStore::uri)
       .def_property_readonly("tenant", &PyStore::tenant, "Tenant that appends and commands act for.")
       .def_property_readonly("actor", &PyStore::actor, "Recorded as metadata.actor when an event names none.")
-      .def_property_readonly("plugin_dir", [](const PyStore& s) { return s.runtime()->plugin_dir.string(); })
+      .def_property_readonly("plugin_dir", [](const PyStore& s) { return s.runtime() ? s.runtime()->plugin_dir.string() : std::string(); })
       .def_property_readonly("closed", &PyStore::closed)
+      .def(pyb::init([](pyb::capsule store, pyb::capsule registry, std::string tenant, std::string actor) {
+             if (std::string(store.name()) != "roundhouse.EventStore" || std::string(registry.name()) != "roundhouse.Registry")
+               raise(ErrorCode::invalid_argument, "a Store is opened with a URI (see roundhouse.open)");
+             return std::make_shared<PyStore>(*store.get_pointer<std::shared_ptr<EventStore>>(),
+                                              registry.get_pointer<const Registry>(), std::move(tenant), std::move(actor));
+           }),
+           "Internal: wraps a host's store (the scripting plugin's capsules).", "store"_a, "registry"_a, pyb::kw_only(),
+           "tenant"_a, "actor"_a)
       .def("close", &PyStore::close, "Waits for pending appends, then closes the store (idempotent).")
       .def("append", [](PyStore& s, const pyb::object& stream, const pyb::object& events, const pyb::object& expected) {
              AppendRequest req;
@@ -296,6 +312,7 @@ pyb::class_<PyStore, std::shared_ptr<PyStore>> bind_store(pyb::module_& m) {
            "name"_a, "args"_a = std::vector<std::string>{})
       .def("plugins", [](PyStore& s) {
              pyb::list out;
+             if (!s.runtime()) return out;  // adopted from a host: its plugins are the host's business
              for (const auto& p : s.runtime()->host.records())
                out.append(pyb::dict("name"_a = p.name, "version"_a = p.version, "kind"_a = p.kind,
                                     "state"_a = std::string(to_string(p.state)), "path"_a = p.path.string(), "reason"_a = p.reason));
@@ -306,7 +323,7 @@ pyb::class_<PyStore, std::shared_ptr<PyStore>> bind_store(pyb::module_& m) {
       .def("command_names", [](PyStore& s) { return names_of(s.registry().cli_commands); }, "Plugin CLI commands (run_command).")
       .def("route_names", [](PyStore& s) { return names_of(s.registry().routes); }, "Plugin routes as \"METHOD pattern\" (call).")
       .def("__enter__", [](pyb::object self) { return self; })
-      .def("__exit__", [](PyStore& s, pyb::args) { s.close(); return false; })
+      .def("__exit__", [](PyStore& s, pyb::args) { if (s.runtime()) s.close(); return false; })
       .def("__repr__", [](const PyStore& s) { return "<Store " + s.uri() + (s.closed() ? " (closed)>" : ">"); });
   return cls;
 }

@@ -15,10 +15,12 @@ namespace roundhouse::py {
 class PyStore {
  public:
   PyStore(const std::string& uri, const std::string& plugin_dir, std::string tenant, std::string actor, bool create);
+  // A store a host already opened (the scripting plugin hands its own in): no runtime of ours.
+  PyStore(std::shared_ptr<EventStore> store, const Registry* registry, std::string tenant, std::string actor);
   ~PyStore();
 
   const std::shared_ptr<EventStore>& store() const;  // NotFound-free: raises when closed
-  const Registry& registry() const { return runtime_->registry; }
+  const Registry& registry() const { return *registry_; }
   const std::shared_ptr<Runtime>& runtime() const { return runtime_; }
   const std::string& tenant() const { return tenant_; }
   const std::string& actor() const { return actor_; }
@@ -27,7 +29,8 @@ class PyStore {
   bool closed() const { return !store_; }
 
  private:
-  std::shared_ptr<Runtime> runtime_;
+  std::shared_ptr<Runtime> runtime_;  // null for an adopted store
+  const Registry* registry_ = nullptr;
   std::shared_ptr<EventStore> store_;
   std::string uri_, tenant_, actor_;
 };

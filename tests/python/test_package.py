@@ -97,3 +97,13 @@ def test_closed_store_is_unavailable(sqlite_uri):
 def test_build_tree_layout():
     assert (BUILD_DIR / "python" / "roundhouse" / "__init__.py").exists()
     assert Path(rh.__file__).parent == BUILD_DIR / "python" / "roundhouse"
+
+
+def test_scripting_plugin_is_inert_inside_python(mem):
+    names = {p["name"]: p["state"] for p in mem.plugins()}
+    if "scripting" not in names:
+        pytest.skip("scripting plugin not built")
+    assert names["scripting"] == "loaded"
+    assert mem.call("GET", "/api/v1/reports") == (200, {"reports": [], "scripts": []})
+    with pytest.raises(rh.NotFound, match="scripts_dir"):
+        mem.call("GET", "/api/v1/reports/anything")
