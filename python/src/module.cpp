@@ -1,0 +1,43 @@
+// roundhouse._native: the pybind11 module behind the `roundhouse` package. Each bind_* adds one
+// area; the pure-Python package (roundhouse/__init__.py) is the documented surface.
+
+#include <pybind11/pybind11.h>
+
+#include "errors.hpp"
+#include "events.hpp"
+#include "history.hpp"
+#include "replay.hpp"
+#include "roundhouse/plugin/plugin_host.hpp"
+#include "roundhouse/version.hpp"
+#include "store.hpp"
+#include "subscribe.hpp"
+
+namespace pyb = pybind11;
+using namespace roundhouse;
+
+PYBIND11_MODULE(_native, m) {
+  m.doc() = "Native core of the roundhouse package (use `import roundhouse`).";
+  pyb::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const py::NativeError& e) {
+      pyb::object cls = pyb::module_::import("roundhouse._errors").attr("error_class_for")(std::string(to_string(e.error().code)));
+      pyb::object exc = cls(e.error().message);
+      exc.attr("code") = std::string(to_string(e.error().code));
+      PyErr_SetObject(cls.ptr(), exc.ptr());
+    } catch (const pyb::cast_error& e) {
+      // An argument of the wrong type met inside a binding (e.g. tenant=5): bad input, not a bug.
+      pyb::object cls = pyb::module_::import("roundhouse._errors").attr("ValidationError");
+      PyErr_SetObject(cls.ptr(), cls(std::string("wrong argument type: ") + e.what()).ptr());
+    }
+  });
+  py::bind_events(m);
+  auto store = py::bind_store(m);
+  py::bind_subscribe(m, store);
+  py::bind_replay(m, store);
+  py::bind_history(m, store);
+  m.def("default_plugin_dir", [] { return py::resolve_plugin_dir("").string(); },
+        "The plugin folder open() uses when none is given ($ROUNDHOUSE_PLUGIN_DIR, else the build or install tree's).");
+  m.attr("build_id") = host_build_id();
+  m.attr("__version__") = ROUNDHOUSE_VERSION_STRING;
+}
