@@ -64,7 +64,7 @@ json::object Evaluator::kpi_json(const KpiRef& kpi, const WindowStats& current, 
 json::object Evaluator::timeseries_json(const KpiRef& kpi, const KpiWindow& window, Interval interval,
                                         const Scope& scope) const {
   json::array points, labels, data;
-  const Needs needs = kpi.builtin ? kpi.builtin->needs : Needs{false, false, false};
+  const Needs needs = kpi.builtin ? kpi.builtin->needs : Needs{false, false, false, false};
   for (const auto& b : buckets(window, interval)) {
     const auto stats = collect(facts_, b.window, scope, needs);
     auto v = number_or_null(evaluate(kpi, stats, scope).value);

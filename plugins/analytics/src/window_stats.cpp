@@ -66,6 +66,10 @@ void collect_vehicles(const FactStore& facts, const Scope& scope, WindowStats& s
     s.in_service_h += w.in_service_h;
     s.km += w.km;
   }
+}
+
+void collect_bookings(const FactStore& facts, const Scope& scope, WindowStats& s) {
+  const auto& vehicles = facts.vehicles();
   const auto& failures = facts.failures();
   for (auto it = first_at_or_after(failures, s.window.from); it != failures.end() && it->at < s.window.to; ++it) {
     if (!scope.matches(vehicles[it->vehicle])) continue;
@@ -145,6 +149,7 @@ WindowStats collect(const FactStore& facts, const KpiWindow& window, const Scope
   s.per_vehicle.resize(facts.vehicles().size());
   if (window.to <= window.from) return s;
   if (needs.vehicles) collect_vehicles(facts, scope, s);
+  if (needs.bookings) collect_bookings(facts, scope, s);
   if (needs.work_orders) collect_work_orders(facts, scope, s);
   // Stock is held for the whole fleet: the inventory sums exist for the fleet scope only.
   if (needs.inventory && scope.is_fleet()) collect_inventory(facts, s);
