@@ -37,6 +37,10 @@ class OdometerCursor {
   explicit OdometerCursor(const VehicleFacts& v) : r_(v.readings) {}
   double at(Timestamp t) {
     if (r_.empty()) return 0;
+    if (next_ == 0)  // the first call: jump to t
+      next_ = static_cast<std::size_t>(std::upper_bound(r_.begin(), r_.end(), t,
+                                                        [](Timestamp x, const MeterReading& r) { return x < r.at; }) -
+                                       r_.begin());
     while (next_ < r_.size() && r_[next_].at <= t) ++next_;  // next_: first reading after t
     if (next_ == 0) return r_.front().odometer_km;
     if (next_ == r_.size()) return r_.back().odometer_km;
