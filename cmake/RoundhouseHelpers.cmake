@@ -32,3 +32,18 @@ function(roundhouse_add_gtest target)
   gtest_discover_tests(${target} DISCOVERY_TIMEOUT 30
     PROPERTIES ENVIRONMENT "ROUNDHOUSE_PLUGIN_DIR=${CMAKE_BINARY_DIR}/${ROUNDHOUSE_PLUGIN_SUBDIR}")
 endfunction()
+
+# roundhouse_embed_event_schemas(<output .inc> <glob>): writes one `{"<EventType>", R"(<schema>)"},`
+# line per *.schema.json matching <glob>, to be #included into an array, so a plugin's .so needs no
+# data files. Re-globs at build time when a schema is added.
+function(roundhouse_embed_event_schemas output glob)
+  file(GLOB files CONFIGURE_DEPENDS "${glob}")
+  set(inc "")
+  foreach(file IN LISTS files)
+    get_filename_component(name "${file}" NAME)
+    string(REPLACE ".schema.json" "" event_type "${name}")
+    file(READ "${file}" content)
+    string(APPEND inc "{\"${event_type}\", R\"rh_schema(${content})rh_schema\"},\n")
+  endforeach()
+  file(CONFIGURE OUTPUT "${output}" CONTENT "${inc}")
+endfunction()

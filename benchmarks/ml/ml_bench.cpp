@@ -1,143 +1,174 @@
-// roundhouse_ml_bench: the C++ side of the ml.* benchmark rows (benchmarks/ml_bench.py runs it and
-// the scikit-learn baseline in the same run). On C-MAPSS FD001 it
-//   - builds the RUL features and writes them (train x/y, test x/truth) as CSV for the baseline,
-//   - fits BoostedTrees with the given hyperparameters (the ones cross-validation chose; the
-//     search itself is the test's job) and times the fit,
-//   - evaluates RMSE and NASA score at the last cycle of each test engine,
-//   - times single-row predictions (p50/p99 over many calls) and 10k-row batches.
-// Output: one JSON object on stdout.
+// roundhouse_ml_bench: feature extraction over the demo fleet (benchmark id ml.features).
 //
-//   roundhouse_ml_bench --data DIR --features-out DIR [--depth 4] [--rounds 400] [--quick]
+// Writes the demo history (--size 1m: ~1M events) into a memory: store, then times each built-in
+// fleet extractor over the whole log (one row per entity, as of the end of the history, as known
+// now), median of --repetitions runs. The events are already in the store's memory, so the time is
+// extraction itself: the filtered read, payload decoding, the as-of sweep. Prints JSON.
+// --events-csv writes the vehicle extractor's input events flattened (for the pandas baseline,
+// benchmarks/ml_features_bench.py) and --matrix-csv its output (to check the two agree).
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
+#include <ctime>
+#include <cmath>
 #include <fstream>
-#include <optional>
-#include <string>
-#include <vector>
+#include <iostream>
 
-#include "eval/metrics.hpp"
-#include "rul/cmapss_evaluation.hpp"
+#include <boost/json/parse.hpp>
 
-namespace rml = roundhouse::ml;
-using Clock = std::chrono::steady_clock;
+#include "demo/demo_config.hpp"
+#include "demo/demo_runner.hpp"
+#include "fleet_plugin.hpp"
+#include "ml_plugin.hpp"
+#include "roundhouse/core/json_text.hpp"
+#include "roundhouse/ml/features.hpp"
+#include "storage_memory.hpp"
+
+namespace rh = roundhouse;
 
 namespace {
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
+// CPU time of the calling thread: extraction runs on it, and on a shared machine wall time
+// also counts the waits for a core.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-void write_csv(const std::filesystem::path& path, const Eigen::MatrixXd& m) {
-  std::ofstream out(path);
-  out.precision(17);
-  for (Eigen::Index r = 0; r < m.rows(); ++r) {
-    for (Eigen::Index c = 0; c < m.cols(); ++c) out << (c ? "," : "") << m(r, c);
-    out << '\n';
+std::string csv_number(const boost::json::value* v) {
+  if (!v || v->is_null()) return "";
+  std::string s;
+  rh::append_json_number(s, v->to_number<double>());
+  return s;
+}
+
+void write_events_csv(rh::EventStore& store, const std::string& file) {
+  std::ofstream out(file);
+  out << "position,stream_type,stream_id,type,occurred,recorded,vehicle_id,odometer_km,quantity,unit_cost,hours\n";
+  rh::ReadAllOptions o;
+  o.filter.aggregate_types = {"vehicle", "failure", "workorder"};
+  (void)store.read_all(o, [&](const rh::RecordedEvent& e) {
+    auto p = e.payload_json().as_object();
+    auto str = [&](const char* k) { return p.contains(k) ? std::string(p.at(k).as_string()) : std::string(); };
+    out << e.position << ',' << e.stream.type << ',' << e.stream.id << ',' << e.type << ',' << e.occurred_at << ','
+        << e.recorded_at << ',' << str("vehicle_id") << ',' << csv_number(p.if_contains("odometer_km")) << ','
+        << csv_number(p.if_contains("quantity")) << ',' << csv_number(p.if_contains("unit_cost")) << ','
+        << csv_number(p.if_contains("hours")) << '\n';
+    return true;
+  });
+}
+
+void write_matrix_csv(const rh::ml::FeatureMatrix& m, const std::string& file) {
+  std::ofstream out(file);
+  out << "entity_id";
+  for (const auto& c : m.schema.columns) out << ',' << c.name;
+  out << '\n';
+  for (std::size_t r = 0; r < m.rows(); ++r) {
+    std::string line = m.entity_ids[r];
+    for (std::size_t c = 0; c < m.cols(); ++c) {
+      line += ',';
+      if (std::isfinite(m.at(r, c))) rh::append_json_number(line, m.at(r, c));
+    }
+    out << line << '\n';
   }
-}
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
-
-int fail(const std::string& message) {
-  std::fprintf(stderr, "roundhouse_ml_bench: %s\n", message.c_str());
-  return 1;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data_dir, features_out;
-  rml::BoostedTreesParams params = rml::default_rul_grid().front();
-  params.max_depth = 4;
-  params.rounds = 400;
-  bool quick = false;
+  std::string size = "1m", events_csv, matrix_csv;
+  int repetitions = 3;
   for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
+    std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (arg == "--data") data_dir = next();
-    else if (arg == "--features-out") features_out = next();
-    else if (arg == "--depth") params.max_depth = std::atoi(next().c_str());
-    else if (arg == "--rounds") params.rounds = std::atoi(next().c_str());
-    else if (arg == "--quick") quick = true;
+    if (a == "--size") size = next();
+    else if (a == "--repetitions") repetitions = std::max(1, std::stoi(next()));
+    else if (a == "--events-csv") events_csv = next();
+    else if (a == "--matrix-csv") matrix_csv = next();
     else {
-      std::fprintf(stderr, "usage: roundhouse_ml_bench --data DIR --features-out DIR [--depth N] [--rounds N] [--quick]\n");
+      std::cerr << "usage: roundhouse_ml_bench [--size small|1m] [--repetitions N] [--events-csv F] [--matrix-csv F]\n";
       return 2;
     }
   }
-  if (data_dir.empty() || features_out.empty()) return fail("--data and --features-out are required");
-
-  auto start = Clock::now();
-  auto data = rml::load_cmapss(data_dir, "FD001");
-  if (!data) return fail(data.error().message);
-  const double feature_seconds = seconds_since(start);
-  std::filesystem::create_directories(features_out);
-  const std::filesystem::path out_dir = features_out;
-  write_csv(out_dir / "train_x.csv", data->train.x);
-  write_csv(out_dir / "train_y.csv", data->train_target);
-  write_csv(out_dir / "test_x.csv", data->test_x);
-  write_csv(out_dir / "test_truth.csv", data->test_truth);
-
-  // Fit: median of 3 (1 with --quick); each fit is deterministic, so the models are equal.
-  std::vector<double> fit_seconds;
-  std::optional<rml::BoostedTrees> model;
-  for (int run = 0; run < (quick ? 1 : 3); ++run) {
-    start = Clock::now();
-    auto fitted = rml::BoostedTrees::fit(data->train.x, data->train_target, params);
-    fit_seconds.push_back(seconds_since(start));
-    if (!fitted) return fail(fitted.error().message);
-    model.emplace(std::move(*fitted));
+  rh::Registry registry;
+  if (!rh::plugins::register_storage_memory(registry) || !rh::plugins::register_fleet(registry) ||
+      !rh::plugins::register_ml(registry)) {
+    std::cerr << "roundhouse_ml_bench: plugin registration failed\n";
+    return 1;
   }
-  auto predicted = model->predict(data->test_x);
-  if (!predicted) return fail(predicted.error().message);
-  const Eigen::VectorXd clipped = predicted->cwiseMax(0.0);
-
-  // Single predictions: each test engine's last row in turn, the serving path.
-  const int single_calls = quick ? 2000 : 20000;
-  std::vector<double> single_ms;
-  single_ms.reserve(single_calls);
-  std::vector<double> row(static_cast<std::size_t>(data->test_x.cols()));
-  for (int i = 0; i < single_calls; ++i) {
-    const Eigen::Index r = i % data->test_x.rows();
-    for (std::size_t c = 0; c < row.size(); ++c) row[c] = data->test_x(r, static_cast<Eigen::Index>(c));
-    start = Clock::now();
-    auto one = model->predict_one(row);
-    single_ms.push_back(seconds_since(start) * 1e3);
-    if (!one) return fail(one.error().message);
+  auto store = registry.open_store("memory:").value();
+  auto config = rh::fleet::demo::make_demo_config(size);
+  if (!config) {
+    std::cerr << "roundhouse_ml_bench: " << config.error().message << "\n";
+    return 2;
   }
-
-  // Batches of 10k training rows.
-  const Eigen::MatrixXd batch = data->train.x.topRows(10000);
-  std::vector<double> batch_ms;
-  for (int run = 0; run < (quick ? 3 : 11); ++run) {
-    start = Clock::now();
-    auto out = model->predict(batch);
-    batch_ms.push_back(seconds_since(start) * 1e3);
-    if (!out) return fail(out.error().message);
+  rh::fleet::demo::DemoRunOptions demo;
+  demo.config = *config;
+  demo.tenant = "default";
+  auto summary = rh::fleet::demo::run_demo(demo, store, &registry);
+  if (!summary) {
+    std::cerr << "roundhouse_ml_bench: demo: " << summary.error().message << "\n";
+    return 1;
   }
+  // As of the end of the simulated history, as known now (the demo back-fills its history).
+  rh::Timestamp last_occurred = 0;
+  (void)store->read_all(rh::ReadAllOptions{}, [&](const rh::RecordedEvent& e) {
+    last_occurred = std::max(last_occurred, e.occurred_at);
+    return true;
+  });
+  rh::ml::FeatureRequest request;
+  request.as_of = {last_occurred};
+  request.known_at = rh::now_micros();
 
-  std::printf(
-      "{\"train_rows\": %ld, \"features\": %ld, \"depth\": %d, \"rounds\": %d, \"learning_rate\": %g, "
-      "\"subsample\": %g, \"colsample_bytree\": %g, \"min_child_weight\": %g, \"threads\": %d, "
-      "\"feature_seconds\": %.4f, \"fit_seconds\": %.4f, \"fit_runs\": [%s], "
-      "\"test_rmse\": %.4f, \"test_mae\": %.4f, \"test_nasa_score\": %.3f, "
-      "\"single_calls\": %d, \"single_p50_ms\": %.5f, \"single_p99_ms\": %.5f, "
-      "\"batch_rows\": 10000, \"batch_median_ms\": %.3f, \"batch_min_ms\": %.3f}\n",
-      static_cast<long>(data->train.x.rows()), static_cast<long>(data->train.x.cols()), params.max_depth,
-      params.rounds, params.learning_rate, params.subsample, params.colsample_bytree, params.min_child_weight,
-      params.threads, feature_seconds, percentile(fit_seconds, 0.5),
-      [&] {
-        std::string s;
-        for (double f : fit_seconds) s += (s.empty() ? "" : ", ") + std::to_string(f);
-        return s;
-      }().c_str(),
-      rml::rmse(clipped, data->test_truth), rml::mae(clipped, data->test_truth),
-      rml::nasa_score(clipped, data->test_truth), single_calls, percentile(single_ms, 0.5),
-      percentile(single_ms, 0.99), percentile(batch_ms, 0.5), *std::min_element(batch_ms.begin(), batch_ms.end()));
+  boost::json::object out{{"size", size}, {"events", store->head_position().value()},
+                          {"as_of", rh::format_timestamp(last_occurred)}, {"repetitions", repetitions}};
+  {
+    // What the vehicle extractor's filtered read alone costs (the store's part).
+    std::vector<double> cpu;
+    for (int r = 0; r < repetitions; ++r) {
+      rh::ReadAllOptions o;
+      o.filter.aggregate_types = {"vehicle", "failure", "workorder"};
+      std::size_t bytes = 0;
+      const double c0 = thread_cpu_seconds();
+      (void)store->read_all(o, [&](const rh::RecordedEvent& e) {
+        bytes += e.payload.size();
+        return true;
+      });
+      cpu.push_back(thread_cpu_seconds() - c0);
+    }
+    std::sort(cpu.begin(), cpu.end());
+    out["read_only_cpu_s"] = cpu[cpu.size() / 2];
+  }
+  for (const char* name : {"vehicle", "work-order", "inventory"}) {
+    std::vector<double> runs, cpu_runs;
+    rh::ml::FeatureMatrix m;
+    for (int r = 0; r < repetitions; ++r) {
+      const double c0 = thread_cpu_seconds();
+      const auto t0 = std::chrono::steady_clock::now();
+      auto result = rh::ml::extract_features(registry, *store, name, request);
+      const auto t1 = std::chrono::steady_clock::now();
+      cpu_runs.push_back(thread_cpu_seconds() - c0);
+      if (!result) {
+        std::cerr << "roundhouse_ml_bench: " << name << ": " << result.error().message << "\n";
+        return 1;
+      }
+      runs.push_back(std::chrono::duration<double>(t1 - t0).count());
+      m = std::move(result).value();
+    }
+    auto sorted = runs;
+    std::sort(sorted.begin(), sorted.end());
+    boost::json::array js;
+    for (double s : runs) js.emplace_back(s);
+    std::sort(cpu_runs.begin(), cpu_runs.end());
+    out[name] = {{"median_s", sorted[sorted.size() / 2]}, {"runs_s", std::move(js)},
+                 {"median_cpu_s", cpu_runs[cpu_runs.size() / 2]}, {"rows", m.rows()},
+                 {"cols", m.cols()}};
+    if (std::string(name) == "vehicle" && !matrix_csv.empty()) write_matrix_csv(m, matrix_csv);
+  }
+  if (!events_csv.empty()) write_events_csv(*store, events_csv);
+  out["known_at"] = rh::format_timestamp(request.known_at.value());
+  out["as_of_micros"] = last_occurred;
+  out["known_at_micros"] = request.known_at.value();
+  std::cout << rh::to_json_text(out) << "\n";
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "roundhouse/plugin/registry.hpp"
 
+#include <boost/json/parse.hpp>
+
 namespace roundhouse {
 
 namespace {
@@ -97,6 +99,15 @@ Status Registry::add_upcaster(std::string provider, Upcaster upcaster) {
     return {ErrorCode::invalid_argument, "an upcaster needs an event type, a from_version >= 1 and a function"};
   std::string key = upcaster.event_type + "@" + std::to_string(upcaster.from_version);
   return upcasters.add(std::move(key), std::move(provider), std::move(upcaster));
+}
+
+Status Registry::add_event_schema(std::string provider, std::string event_type, std::string_view schema_json) {
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(schema_json, ec);
+  if (ec) return {ErrorCode::internal, "embedded schema " + event_type + " is not JSON"};
+  auto schema = JsonSchema::from_json(doc);
+  if (!schema) return schema.error();
+  return event_schemas.add(std::move(event_type), std::move(provider), std::move(schema).value());
 }
 
 Status Registry::validate_payload(const std::string& event_type, const boost::json::value& payload) const {

@@ -19,6 +19,7 @@
 #include "roundhouse/cli/command.hpp"
 #include "roundhouse/domain/aggregate.hpp"
 #include "roundhouse/http/route.hpp"
+#include "roundhouse/ml/features.hpp"
 #include "roundhouse/projections/projection.hpp"
 #include "roundhouse/schema/json_schema.hpp"
 #include "roundhouse/storage/store_admin.hpp"
@@ -79,6 +80,7 @@ class ROUNDHOUSE_API Registry {
   ExtensionPoint<Upcaster> upcasters;              // keyed by "<event type>@<from version>"
   ExtensionPoint<JsonSchema> event_schemas;        // payload schema keyed by event type
   ExtensionPoint<CliCommand> cli_commands;         // `roundhouse <name>` subcommands
+  ExtensionPoint<ml::FeatureExtractorPtr> features; // feature extractors by name (ml/features.hpp)
 
   // Validates an event payload against the schema registered for its type (ok when none is).
   // The violation message starts with the JSON Pointer inside the payload.
@@ -103,6 +105,9 @@ class ROUNDHOUSE_API Registry {
   Status add_route(std::string provider, Route route);
   // Adds an upcaster under its "<event type>@<from version>" key.
   Status add_upcaster(std::string provider, Upcaster upcaster);
+  // Compiles a JSON Schema text (as embedded by roundhouse_embed_event_schemas in CMake) and adds
+  // it under the event type; internal error when the text is not JSON.
+  Status add_event_schema(std::string provider, std::string event_type, std::string_view schema_json);
 };
 
 }  // namespace roundhouse

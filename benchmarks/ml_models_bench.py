@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """ml rows of the benchmark suite, each beside scikit-learn in the same run.
 
-    benchmarks/ml_bench.py [--quick] [--build-dir DIR] [--data DIR] [--out FILE]
+    benchmarks/ml_models_bench.py [--quick] [--build-dir DIR] [--data DIR] [--out FILE]
 
-Runs bin/roundhouse_ml_bench on NASA C-MAPSS FD001 (../shared/data/cmapss, or
+Runs bin/roundhouse_ml_models_bench on NASA C-MAPSS FD001 (../shared/data/cmapss, or
 $ROUNDHOUSE_SHARED_DATA_DIR/cmapss): it builds the RUL features, writes them to a scratch
 directory, fits the boosted-tree RUL model (XGBoost C API, the hyperparameters the grouped
 cross-validation in tests/plugins/ml/cmapss_rul_test.cpp chose) and times predictions. Then a
@@ -89,7 +89,7 @@ def main():
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="roundhouse-ml-bench-") as work:
-        cmd = [os.path.join(args.build_dir, "bin", "roundhouse_ml_bench"), "--data", args.data,
+        cmd = [os.path.join(args.build_dir, "bin", "roundhouse_ml_models_bench"), "--data", args.data,
                "--features-out", work, "--depth", str(DEPTH), "--rounds", str(ROUNDS)] + (["--quick"] if args.quick else [])
         print("$ " + " ".join(cmd), file=sys.stderr, flush=True)
         # XGBoost's OpenMP workers spin while waiting by default; on a machine shared with other

@@ -1,0 +1,194 @@
+#include "assets/cmapss.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <future>
+#include <set>
+
+#include "assets/asset_events.hpp"
+#include "roundhouse/plugin/registry.hpp"
+
+namespace roundhouse::ml::assets {
+namespace {
+
+constexpr std::size_t kColumns = 26;
+
+Error bad_line(const std::filesystem::path& file, std::size_t line, const std::string& what) {
+  return {ErrorCode::invalid_argument, file.filename().string() + ":" + std::to_string(line) + ": " + what};
+}
+
+std::string dataset_from(const CmapssOptions& o) {
+  if (!o.dataset.empty()) return o.dataset;
+  for (const auto* p : {&o.train, &o.test}) {
+    const std::string name = p->stem().string();  // train_FD001
+    if (auto at = name.rfind('_'); at != std::string::npos && at + 1 < name.size()) return name.substr(at + 1);
+  }
+  return "cmapss";
+}
+
+NewEvent event(std::string type, boost::json::object payload, Timestamp when, const std::string& actor) {
+  NewEvent e;
+  e.type = std::move(type);
+  e.payload = std::move(payload);
+  e.occurred_at = when;
+  e.metadata.actor = actor;
+  e.metadata.causation_id = "import-cmapss";
+  return e;
+}
+
+}  // namespace
+
+std::string cmapss_asset_id(const std::string& dataset, const std::string& split, int unit) {
+  char digits[16];
+  std::snprintf(digits, sizeof digits, "%03d", unit);
+  return dataset + "-" + split + "-" + digits;
+}
+
+Result<std::vector<CmapssEngine>> read_cmapss(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) return Error{ErrorCode::invalid_argument, file.string() + ": cannot open"};
+  std::vector<CmapssEngine> engines;
+  std::string text;
+  std::size_t line = 0;
+  while (std::getline(in, text)) {
+    ++line;
+    std::array<double, kColumns> row{};
+    std::size_t n = 0;
+    const char* p = text.data();
+    const char* end = p + text.size();
+    while (true) {
+      while (p < end && (*p == ' ' || *p == '\t' || *p == '\r')) ++p;
+      if (p == end) break;
+      double v = 0;
+      auto r = std::from_chars(p, end, v);
+      if (r.ec != std::errc{}) return bad_line(file, line, "'" + std::string(p, std::min<std::size_t>(12, end - p)) + "' is not a number");
+      if (n < kColumns) row[n] = v;
+      ++n;
+      p = r.ptr;
+    }
+    if (n == 0) continue;  // blank line
+    if (n != kColumns)
+      return bad_line(file, line, "expected 26 numbers (unit, cycle, 3 settings, 21 sensors), got " + std::to_string(n));
+    const int unit = static_cast<int>(row[0]);
+    const double cycle = row[1];
+    if (row[0] != unit || unit < 1) return bad_line(file, line, "unit must be a whole number >= 1");
+    if (engines.empty() || engines.back().unit != unit) {
+      for (const auto& e : engines)
+        if (e.unit == unit) return bad_line(file, line, "unit " + std::to_string(unit) + " appears in two blocks");
+      if (cycle != 1) return bad_line(file, line, "unit " + std::to_string(unit) + " starts at cycle " + std::to_string(static_cast<long long>(cycle)) + ", not 1");
+      engines.push_back({unit, {}});
+    } else if (cycle != static_cast<double>(engines.back().rows.size() + 1)) {
+      return bad_line(file, line, "unit " + std::to_string(unit) + ": cycle " +
+                                      std::to_string(static_cast<long long>(cycle)) + " follows cycle " +
+                                      std::to_string(engines.back().rows.size()));
+    }
+    engines.back().rows.push_back(row);
+  }
+  if (engines.empty()) return Error{ErrorCode::invalid_argument, file.string() + ": no data"};
+  return engines;
+}
+
+boost::json::object CmapssSummary::to_json() const {
+  return {{"dataset", dataset},
+          {"engines", {{"train", train_engines}, {"test", test_engines}}},
+          {"cycles", {{"train", train_cycles}, {"test", test_cycles}}},
+          {"events_written", events_written}};
+}
+
+Result<CmapssSummary> import_cmapss(EventStore& store, const Registry* registry, const CmapssOptions& options) {
+  if (options.train.empty() && options.test.empty())
+    return Error{ErrorCode::invalid_argument, "nothing to import: give a training and/or a test file"};
+  if (options.cycle_length <= 0) return Error{ErrorCode::invalid_argument, "the cycle length must be positive"};
+  CmapssSummary summary;
+  summary.dataset = dataset_from(options);
+  struct Part {
+    std::string split;
+    std::vector<CmapssEngine> engines;
+  };
+  std::vector<Part> parts;
+  for (const auto& [split, file] : {std::pair{"train", options.train}, std::pair{"test", options.test}}) {
+    if (file.empty()) continue;
+    auto engines = read_cmapss(file);
+    if (!engines) return engines.error();
+    parts.push_back({split, std::move(engines).value()});
+  }
+
+  // Build every batch first, so a refusal leaves the store untouched.
+  std::vector<AppendRequest> batches;
+  std::set<std::string> validated;
+  for (const auto& part : parts) {
+    const bool to_failure = part.split == "train";
+    for (const auto& engine : part.engines) {
+      AppendRequest req;
+      req.stream = {kAssetStream, cmapss_asset_id(summary.dataset, part.split, engine.unit)};
+      req.expected = ExpectedVersion::no_stream();
+      req.tenant = options.tenant;
+      req.events.reserve(engine.rows.size() + 2);
+      req.events.push_back(event("AssetRegistered",
+                                 {{"asset_type", "turbofan"},
+                                  {"source", "NASA C-MAPSS " + summary.dataset},
+                                  {"dataset", summary.dataset},
+                                  {"split", part.split},
+                                  {"unit", engine.unit}},
+                                 options.start, options.actor));
+      for (const auto& row : engine.rows) {
+        boost::json::object settings, channels;
+        for (int i = 0; i < 3; ++i) settings["setting" + std::to_string(i + 1)] = row[2 + i];
+        for (int i = 0; i < 21; ++i) channels["s" + std::to_string(i + 1)] = row[5 + i];
+        const auto cycle = static_cast<std::int64_t>(row[1]);
+        req.events.push_back(event("SensorReadingsRecorded",
+                                   {{"cycle", cycle}, {"channels", std::move(channels)}, {"settings", std::move(settings)}},
+                                   options.start + cycle * options.cycle_length, options.actor));
+      }
+      const auto last = static_cast<std::int64_t>(engine.rows.size());
+      if (to_failure)
+        req.events.push_back(event("AssetFailed", {{"cycle", last}, {"description", "end of the run-to-failure record"}},
+                                   options.start + last * options.cycle_length, options.actor));
+      if (registry)
+        for (const auto& e : req.events)
+          if (validated.insert(e.type).second)
+            if (auto st = registry->validate_payload(e.type, e.payload); !st)
+              return Error{ErrorCode::internal, e.type + " does not satisfy its schema: " + st.message()};
+      (to_failure ? summary.train_engines : summary.test_engines) += 1;
+      (to_failure ? summary.train_cycles : summary.test_cycles) += engine.rows.size();
+      batches.push_back(std::move(req));
+    }
+  }
+  for (const auto& b : batches) {
+    ReadStreamOptions probe;
+    probe.max_count = 1;
+    probe.tenant = options.tenant.empty() ? std::nullopt : std::optional<std::string>(options.tenant);
+    auto existing = store.read_stream(b.stream, probe);
+    if (existing) return Error{ErrorCode::rule_violation, "asset '" + b.stream.id + "' exists already (nothing was written)"};
+    if (existing.error().code != ErrorCode::not_found) return existing.error();
+  }
+
+  // Appends in flight together so the store can group their commits.
+  constexpr std::size_t kInFlight = 32;
+  std::vector<std::future<Result<AppendResult>>> pending;
+  std::uint64_t done = 0;
+  auto settle = [&](std::future<Result<AppendResult>>& f) -> Status {
+    auto r = f.get();
+    if (!r) return r.error();
+    summary.events_written += r->positions.size();
+    if (options.progress) options.progress(++done, batches.size());
+    return {};
+  };
+  Status failed;
+  for (auto& b : batches) {
+    auto promise = std::make_shared<std::promise<Result<AppendResult>>>();
+    pending.push_back(promise->get_future());
+    store.append_async(std::move(b), [promise](Result<AppendResult> r) { promise->set_value(std::move(r)); });
+    if (pending.size() >= kInFlight) {
+      if (auto st = settle(pending.front()); !st && failed) failed = st;
+      pending.erase(pending.begin());
+    }
+  }
+  for (auto& f : pending)
+    if (auto st = settle(f); !st && failed) failed = st;
+  if (!failed) return failed.error();
+  return summary;
+}
+
+}  // namespace roundhouse::ml::assets
