@@ -1,6 +1,7 @@
 #include "trees/boosted_trees.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "trees/xgb_handle.hpp"
@@ -12,7 +13,7 @@ using RowMajorF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 
 std::string predict_config(int rounds) {
   return R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": )" + std::to_string(rounds) +
-         R"(, "strict_shape": false})";
+         R"(, "strict_shape": false, "missing": NaN, "cache_id": 0})";
 }
 
 Status invalid(std::string message) { return Status{ErrorCode::invalid_argument, std::move(message)}; }
@@ -54,7 +55,6 @@ Status set_params(BoosterHandle h, const BoostedTreesParams& p, double base_scor
 
 struct BoostedTrees::Impl {
   xgb::Booster booster;
-  int threads = 1;
   std::mutex mutex;  // XGBoost returns predictions and saved bytes in a buffer owned by the booster
 };
 
@@ -119,7 +119,6 @@ Result<BoostedTrees> BoostedTrees::fit(const Eigen::MatrixXd& x, const Eigen::Ve
   }
   auto impl = std::make_unique<Impl>();
   impl->booster = std::move(booster);
-  impl->threads = params.threads;
   return BoostedTrees(std::move(impl), static_cast<int>(x.cols()));
 }
 
@@ -133,24 +132,25 @@ Result<BoostedTrees> BoostedTrees::load(std::span<const std::uint8_t> bytes) {
   bst_ulong features = 0;
   if (Status st = xgb::check(XGBoosterGetNumFeature(raw, &features), "read feature count"); !st) return st.error();
   auto impl = std::make_unique<Impl>();
-  impl->threads = 2;
-  if (Status st = set_param(raw, "nthread", std::to_string(impl->threads)); !st) return st.error();
+  // Not part of the saved model; two threads, as BoostedTreesParams defaults to.
+  if (Status st = set_param(raw, "nthread", "2"); !st) return st.error();
   impl->booster = std::move(booster);
   return BoostedTrees(std::move(impl), static_cast<int>(features));
 }
 
 Result<Eigen::VectorXd> BoostedTrees::predict_rows(const float* data, std::size_t rows, int rounds) const {
-  // One row is cheaper on the calling thread than handing it to a pool.
-  const int threads = rows < 1024 ? 1 : impl_->threads;
-  auto dmat = make_dmatrix(data, rows, static_cast<std::size_t>(features_), threads);
-  if (!dmat) return dmat.error();
+  // In-place prediction reads the caller's dense array directly (no DMatrix copy). The array is
+  // described by the __array_interface__ JSON XGBoost takes: address, shape, little-endian float32.
+  const std::string array = R"({"data": [)" + std::to_string(reinterpret_cast<std::uintptr_t>(data)) +
+                            R"(, true], "shape": [)" + std::to_string(rows) + ", " + std::to_string(features_) +
+                            R"(], "typestr": "<f4", "version": 3})";
   const std::string config = predict_config(rounds);
   std::lock_guard lock(impl_->mutex);
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* out = nullptr;
-  if (Status st = xgb::check(XGBoosterPredictFromDMatrix(impl_->booster.get(), dmat->get(), config.c_str(),
-                                                         &shape, &dim, &out),
+  if (Status st = xgb::check(XGBoosterPredictFromDense(impl_->booster.get(), array.c_str(), config.c_str(), nullptr,
+                                                       &shape, &dim, &out),
                              "predict");
       !st)
     return st.error();
