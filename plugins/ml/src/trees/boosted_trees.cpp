@@ -1,5 +1,6 @@
 #include "trees/boosted_trees.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
