@@ -1,0 +1,49 @@
+// Numbers as the cards, axes and tables show them, by the KPI's unit.
+const grouped = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const compact = new Intl.NumberFormat('en-GB', { notation: 'compact', maximumFractionDigits: 1 });
+
+// { number, unit } for a KPI value; number is '—' when the KPI is undefined for the window.
+export function formatKpi(value, unit) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return { number: '—', unit: '' };
+  switch (unit) {
+    case 'ratio': return { number: oneDecimal.format(value * 100), unit: '%' };
+    case 'count': return { number: grouped.format(value), unit: '' };
+    default: {
+      const abs = Math.abs(value);
+      const number = abs >= 100 ? grouped.format(value) : abs >= 1 ? oneDecimal.format(value) : value.toFixed(3);
+      return { number, unit: unit === 'ratio' ? '' : unit };
+    }
+  }
+}
+
+export function formatKpiText(value, unit) {
+  const { number, unit: u } = formatKpi(value, unit);
+  return u === '%' ? `${number}%` : u ? `${number} ${u}` : number;
+}
+
+// Axis ticks: percentages for ratios, compact numbers otherwise.
+export function formatTick(value, unit) {
+  if (unit === 'ratio') return `${Math.round(value * 1000) / 10}%`;
+  return compact.format(value);
+}
+
+export function formatChange(changePct) {
+  if (changePct === null || changePct === undefined || !Number.isFinite(changePct)) return '';
+  const sign = changePct > 0 ? '+' : changePct < 0 ? '−' : '±';
+  return `${sign}${oneDecimal.format(Math.abs(changePct))}%`;
+}
+
+export function formatHours(hours) {
+  return hours === null || hours === undefined ? '—' : `${oneDecimal.format(hours)} h`;
+}
+
+export function formatDate(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
+export function formatTime(date) {
+  return date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
