@@ -13,6 +13,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "roundhouse/analytics/kpi.hpp"
 #include "roundhouse/core/status.hpp"
 #include "roundhouse/events/event_store.hpp"
 #include "roundhouse/export.hpp"
@@ -79,6 +80,7 @@ class ROUNDHOUSE_API Registry {
   ExtensionPoint<Upcaster> upcasters;              // keyed by "<event type>@<from version>"
   ExtensionPoint<JsonSchema> event_schemas;        // payload schema keyed by event type
   ExtensionPoint<CliCommand> cli_commands;         // `roundhouse <name>` subcommands
+  ExtensionPoint<KpiDefinition> kpis;              // extra KPIs served by the analytics plugin, by name
 
   // Validates an event payload against the schema registered for its type (ok when none is).
   // The violation message starts with the JSON Pointer inside the payload.

@@ -1,0 +1,154 @@
+#include "window_stats.hpp"
+
+#include <algorithm>
+
+namespace roundhouse::analytics {
+
+namespace {
+
+double hours(Timestamp a, Timestamp b) { return static_cast<double>(b - a) / kMicrosPerHour; }
+
+bool is_up(VehicleStatus s) { return s == VehicleStatus::in_service || s == VehicleStatus::standby; }
+
+template <class T>
+auto first_at_or_after(const std::vector<T>& v, Timestamp t) {
+  return std::lower_bound(v.begin(), v.end(), t, [](const T& x, Timestamp at) { return x.at < at; });
+}
+
+// Time in each status within [from, to), given the vehicle's sorted status changes.
+void walk_statuses(const VehicleFacts& v, Timestamp from, Timestamp to, VehicleWindow& out) {
+  auto it = std::upper_bound(v.statuses.begin(), v.statuses.end(), from,
+                             [](Timestamp t, const StatusChange& c) { return t < c.at; });
+  VehicleStatus current = it == v.statuses.begin() ? v.statuses.front().status : (it - 1)->status;
+  Timestamp t = from;
+  for (;; ++it) {
+    const Timestamp next = it == v.statuses.end() ? to : std::min(to, it->at);
+    const double h = hours(t, next);
+    (is_up(current) ? out.up_h : out.down_h) += h;
+    if (current == VehicleStatus::in_service) out.in_service_h += h;
+    if (next >= to) break;
+    t = next;
+    current = it->status;
+  }
+}
+
+// Time-weighted average of a step function given by sorted points (0 before the first).
+double average_value(const std::vector<StockValuePoint>& pts, Timestamp from, Timestamp to) {
+  if (to <= from) return 0;
+  auto it = std::upper_bound(pts.begin(), pts.end(), from, [](Timestamp t, const StockValuePoint& p) { return t < p.at; });
+  double current = it == pts.begin() ? 0 : (it - 1)->value;
+  double integral = 0;
+  Timestamp t = from;
+  for (; it != pts.end() && it->at < to; ++it) {
+    integral += current * static_cast<double>(it->at - t);
+    t = it->at;
+    current = it->value;
+  }
+  integral += current * static_cast<double>(to - t);
+  return integral / static_cast<double>(to - from);
+}
+
+void collect_vehicles(const FactStore& facts, const Scope& scope, WindowStats& s) {
+  const auto& vehicles = facts.vehicles();
+  for (std::size_t i = 0; i < vehicles.size(); ++i) {
+    const VehicleFacts& v = vehicles[i];
+    if (!scope.matches(v)) continue;
+    const Timestamp from = std::max(s.window.from, v.registered);
+    const Timestamp to = v.retired ? std::min(s.window.to, *v.retired) : s.window.to;
+    if (from >= to) continue;
+    VehicleWindow& w = s.per_vehicle[i];
+    w.active = true;
+    walk_statuses(v, from, to, w);
+    w.km = v.odometer_at(to) - v.odometer_at(from);
+    ++s.active_vehicles;
+    s.up_h += w.up_h;
+    s.down_h += w.down_h;
+    s.in_service_h += w.in_service_h;
+    s.km += w.km;
+  }
+  const auto& failures = facts.failures();
+  for (auto it = first_at_or_after(failures, s.window.from); it != failures.end() && it->at < s.window.to; ++it) {
+    if (!scope.matches(vehicles[it->vehicle])) continue;
+    auto& v = s.per_vehicle[it->vehicle];
+    auto& sys = s.per_system[it->system];
+    ++v.failures;
+    ++sys.failures;
+    ++s.failures;
+    if (it->service_affecting) {
+      ++v.sa_failures;
+      ++sys.sa_failures;
+      ++s.sa_failures;
+    }
+  }
+  const auto& costs = facts.costs();
+  for (auto it = first_at_or_after(costs, s.window.from); it != costs.end() && it->at < s.window.to; ++it) {
+    if (!scope.matches(vehicles[it->vehicle])) continue;
+    s.parts_cost += it->parts;
+    s.labour_h += it->labour_hours;
+  }
+}
+
+bool in(Timestamp t, const KpiWindow& w) { return t >= w.from && t < w.to; }
+
+void collect_work_orders(const FactStore& facts, const Scope& scope, WindowStats& s) {
+  const auto& vehicles = facts.vehicles();
+  const KpiWindow& w = s.window;
+  for (const WorkOrderFact& o : facts.work_orders()) {
+    if (!scope.matches(vehicles[o.vehicle])) continue;
+    // MTTR: corrective repairs completed in the window, start to completion (a repair that began
+    // before the window counts whole, in the window where it ended).
+    if (o.category == 0 && o.completed && o.started && in(*o.completed, w)) {
+      const double h = hours(*o.started, *o.completed);
+      ++s.repairs;
+      s.repair_h += h;
+      if (o.system >= 0) {
+        ++s.per_system[static_cast<std::size_t>(o.system)].repairs;
+        s.per_system[static_cast<std::size_t>(o.system)].repair_h += h;
+      }
+    }
+    // Schedule compliance: slots ending in the window; cancelled orders leave the schedule.
+    if (o.scheduled_end && in(*o.scheduled_end, w) && !o.cancelled) {
+      ++s.scheduled;
+      if (o.completed && *o.completed <= *o.scheduled_end) ++s.scheduled_on_time;
+    }
+    // PM compliance: preventive orders due in the window, done by their due time.
+    if (o.category == 1 && !o.cancelled && in(o.due, w)) {
+      ++s.pm_due;
+      if (o.completed && *o.completed <= o.due) ++s.pm_on_time;
+    }
+    // Backlog at the window's end: created before it, neither completed nor cancelled by then.
+    const bool closed = (o.completed && *o.completed < w.to) || (o.cancelled && *o.cancelled < w.to);
+    if (o.created < w.to && !closed) {
+      const double age = static_cast<double>(w.to - o.created) / static_cast<double>(kDayMicros);
+      ++s.backlog;
+      s.backlog_age_days_sum += age;
+      s.backlog_oldest_days = std::max(s.backlog_oldest_days, age);
+    }
+  }
+}
+
+void collect_inventory(const FactStore& facts, WindowStats& s) {
+  const auto& issues = facts.issues();
+  for (auto it = first_at_or_after(issues, s.window.from); it != issues.end() && it->at < s.window.to; ++it) {
+    ++s.issues;
+    s.issued_value += it->value;
+    if (it->emptied) ++s.issues_emptied;
+  }
+  s.average_stock_value = average_value(facts.stock_value(), s.window.from, s.window.to);
+}
+
+}  // namespace
+
+WindowStats collect(const FactStore& facts, const KpiWindow& window, const Scope& scope, const Needs& needs) {
+  WindowStats s;
+  s.window = window;
+  s.per_vehicle.resize(facts.vehicles().size());
+  if (window.to <= window.from) return s;
+  if (needs.vehicles) collect_vehicles(facts, scope, s);
+  if (needs.work_orders) collect_work_orders(facts, scope, s);
+  // Stock is held for the whole fleet: the inventory sums exist for the fleet scope only.
+  if (needs.inventory && scope.is_fleet()) collect_inventory(facts, s);
+  return s;
+}
+
+}  // namespace roundhouse::analytics
