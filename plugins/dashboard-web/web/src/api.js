@@ -4,10 +4,12 @@
 const STORAGE_KEY = 'roundhouse.apiKey';
 
 export class ApiError extends Error {
-  constructor(status, problem) {
+  // `key`: the API key the request was sent with (a late 401 for a key already replaced is moot).
+  constructor(status, problem, key) {
     super(problem?.detail || problem?.title || `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
+    this.key = key;
   }
   get isAuth() { return this.status === 401 || this.status === 403; }
 }
@@ -41,11 +43,12 @@ export function authHeaders(extra = {}) {
 export async function getJson(path, params = {}, signal = undefined) {
   const url = new URL(path, location.origin);
   for (const [k, v] of Object.entries(params)) if (v !== '' && v !== undefined && v !== null) url.searchParams.set(k, v);
+  const key = currentKey();
   const res = await fetch(url, { headers: authHeaders({ Accept: 'application/json' }), signal, cache: 'no-store' });
   if (!res.ok) {
     let problem = null;
     try { problem = await res.json(); } catch { /* not JSON */ }
-    throw new ApiError(res.status, problem);
+    throw new ApiError(res.status, problem, key);
   }
   return res.json();
 }

@@ -3,23 +3,33 @@ const grouped = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const compact = new Intl.NumberFormat('en-GB', { notation: 'compact', maximumFractionDigits: 1 });
 
-// { number, unit } for a KPI value; number is '—' when the KPI is undefined for the window.
+const twoDecimals = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+// The unit a KPI is shown in. The API's "ratio" is any dimensionless quotient: a share (shown as a
+// percentage) except for turnover, which counts how often the stock turned over ("times").
+export function displayUnit(name, unit) {
+  return name === 'inventory_turnover' ? 'times' : unit;
+}
+
+// { number, unit } for a KPI value in its display unit; number is '—' when the KPI is undefined.
 export function formatKpi(value, unit) {
   if (value === null || value === undefined || !Number.isFinite(value)) return { number: '—', unit: '' };
   switch (unit) {
     case 'ratio': return { number: oneDecimal.format(value * 100), unit: '%' };
+    case 'times': return { number: twoDecimals.format(value), unit: '×' };
+    case 'currency/km': return { number: twoDecimals.format(value), unit: 'per km' };
     case 'count': return { number: grouped.format(value), unit: '' };
     default: {
       const abs = Math.abs(value);
       const number = abs >= 100 ? grouped.format(value) : abs >= 1 ? oneDecimal.format(value) : value.toFixed(3);
-      return { number, unit: unit === 'ratio' ? '' : unit };
+      return { number, unit };
     }
   }
 }
 
 export function formatKpiText(value, unit) {
   const { number, unit: u } = formatKpi(value, unit);
-  return u === '%' ? `${number}%` : u ? `${number} ${u}` : number;
+  return u === '%' || u === '×' ? `${number}${u}` : u ? `${number} ${u}` : number;
 }
 
 // Axis ticks: percentages for ratios, compact numbers otherwise.

@@ -3,7 +3,7 @@
 // stream is read with fetch() and parsed here (the text/event-stream format: blocks separated by a
 // blank line, "field: value" lines, ":" comments). On a dropped connection it reconnects with a
 // backoff and asks for one refresh, since events may have been missed meanwhile.
-import { authHeaders } from './api.js';
+import { authHeaders, currentKey } from './api.js';
 
 const QUIET_MS = 150;     // wait this long after the last event before refetching...
 const MAX_WAIT_MS = 800;  // ...but never longer than this under a steady flow of events
@@ -41,20 +41,21 @@ function parseMessages(buffer, onMessage) {
   return buffer;
 }
 
-// Follows the stream until stop() is called. onState('live'|'reconnecting'), onAuthError(status).
+// Follows the stream until stop() is called. onState('live'|'reconnecting'), onAuthError(status, key).
 export function followEvents({ onChange, onState, onAuthError }) {
   const controller = new AbortController();
   const changed = debounce(onChange);
   let backoff = 500;
 
   async function connectOnce() {
+    const key = currentKey();
     const res = await fetch('/api/v1/events/stream?heartbeat=15', {
       headers: authHeaders({ Accept: 'text/event-stream' }),
       signal: controller.signal,
       cache: 'no-store',
     });
     if (res.status === 401 || res.status === 403) {
-      onAuthError(res.status);
+      onAuthError(res.status, key);
       return 'auth';
     }
     if (!res.ok || !res.body) throw new Error(`event stream: HTTP ${res.status}`);

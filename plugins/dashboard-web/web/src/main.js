@@ -4,11 +4,16 @@
 import '../styles.css';
 import { ApiError, currentKey, forgetKey, getJson, storeKey, takeKeyFromFragment } from './api.js';
 import { ChartBoard } from './charts.js';
-import { formatTime } from './format.js';
+import { displayUnit, formatTime } from './format.js';
 import { followEvents } from './live.js';
 import { renderCards, renderInsights, renderWorstSystems, renderWorstVehicles, windowLabel } from './view.js';
 
 const DASHBOARDS = ['executive', 'operations', 'maintenance', 'inventory'];
+// Shown on every dashboard, after the dashboard's own KPIs: the figures everyone asks for.
+const HEADLINE = ['availability', 'mtbf', 'mdbf', 'mttr', 'schedule_compliance', 'backlog', 'inventory_turnover',
+  'stockout_rate'];
+// Window lengths in days; replaced by GET /api/v1/analytics/dashboards once it answers.
+const DAYS = { executive: 30, operations: 7, maintenance: 90, inventory: 30 };
 const $ = (id) => document.getElementById(id);
 
 const state = { dashboard: 'executive', depot: '', definitions: new Map(), units: new Map(), rendered: false };
@@ -63,6 +68,7 @@ function askForKey(reason) {
 function handleError(err) {
   if (err.name === 'AbortError') return;
   if (err instanceof ApiError && err.isAuth) {
+    if (err.key !== currentKey()) return;  // answered for a key the user has replaced since
     if (err.status === 401) forgetKey();
     askForKey(err.status === 401 ? 'That key was not accepted. Enter a valid API key.'
       : 'That key may not read analytics. Use a key with the reader role.');
@@ -86,12 +92,19 @@ async function refresh() {
   inFlight = controller;
   if (state.rendered) setLive('updating');
   try {
-    const dashboard = await getJson(`/api/v1/analytics/dashboard/${state.dashboard}`,
-      { depot: state.depot, limit: 10 }, controller.signal);
+    // The dashboard and every KPI over the same window, in parallel: one round trip per refresh.
+    const [dashboard, all] = await Promise.all([
+      getJson(`/api/v1/analytics/dashboard/${state.dashboard}`, { depot: state.depot, limit: 10 }, controller.signal),
+      getJson('/api/v1/analytics/kpis', { depot: state.depot, days: DAYS[state.dashboard] }, controller.signal),
+    ]);
     if (controller.signal.aborted) return;
-    for (const k of dashboard.kpis || []) state.units.set(k.name, k.unit);
+    const own = dashboard.kpis || [];
+    const extra = HEADLINE.filter((name) => !own.some((k) => k.name === name))
+      .map((name) => (all.kpis || []).find((k) => k.name === name)).filter(Boolean);
+    const kpis = [...own, ...extra];
+    for (const k of kpis) state.units.set(k.name, displayUnit(k.name, k.unit));
     showBanner('');
-    renderCards($('cards'), dashboard.kpis || [], state.definitions, { flash: state.rendered });
+    renderCards($('cards'), kpis, state.definitions, { flash: state.rendered });
     renderInsights($('insights-section'), $('insights'), dashboard.insights || []);
     charts.render(dashboard.charts || [], unitOf);
     renderWorstVehicles($('worst-vehicles'), dashboard.worst_vehicles || []);
@@ -120,8 +133,13 @@ async function loadDepots() {
 }
 
 async function loadDefinitions() {
-  const { definitions = [] } = await getJson('/api/v1/analytics/definitions');
-  for (const d of definitions) state.definitions.set(d.name, d);
+  const { kpis = [] } = await getJson('/api/v1/analytics/definitions');
+  for (const d of kpis) state.definitions.set(d.name, d);
+}
+
+async function loadDashboardList() {
+  const { dashboards = [] } = await getJson('/api/v1/analytics/dashboards');
+  for (const d of dashboards) if (d.name in DAYS && d.days > 0) DAYS[d.name] = d.days;
 }
 
 function start() {
@@ -130,12 +148,12 @@ function start() {
   // Depots and definitions only decorate the page; a failure there must not hide the dashboard.
   loadDepots().catch(handleError);
   loadDefinitions().catch(() => {});
-  refresh();
+  loadDashboardList().then(refresh, refresh);
   if (!stopLive) {
     stopLive = followEvents({
       onChange: refresh,
       onState: setLive,
-      onAuthError: (status) => handleError(new ApiError(status, null)),
+      onAuthError: (status, key) => handleError(new ApiError(status, null, key)),
     });
   }
 }

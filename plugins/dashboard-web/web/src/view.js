@@ -1,6 +1,6 @@
 // Rendering of the dashboard's KPIs, insights and tables into the page. Text goes in through
 // textContent only (never markup), so nothing from the API can inject HTML.
-import { formatChange, formatDate, formatHours, formatKpi, formatKpiText } from './format.js';
+import { displayUnit, formatChange, formatDate, formatHours, formatKpi, formatKpiText } from './format.js';
 
 function el(tag, attrs = {}, text = undefined) {
   const node = document.createElement(tag);
@@ -26,9 +26,10 @@ export function renderCards(container, kpis, definitions, { flash }) {
     const def = definitions.get(k.name);
     card.title = def?.description || k.title;
 
-    const { number, unit } = formatKpi(k.value, k.unit);
+    const shownUnit = displayUnit(k.name, k.unit);
+    const { number, unit } = formatKpi(k.value, shownUnit);
     const value = card.querySelector('.kpi-value');
-    const text = unit === '%' ? `${number}%` : `${number} ${unit}`.trim();
+    const text = formatKpiText(k.value, shownUnit);
     if (flash && value.dataset.text !== undefined && value.dataset.text !== text) {
       card.classList.remove('flash');
       void card.offsetWidth;  // restart the animation
@@ -45,7 +46,7 @@ export function renderCards(container, kpis, definitions, { flash }) {
     if (k.change_pct !== null && k.change_pct !== undefined) {
       change.append(el('span', { class: 'delta' }, `${arrows[k.trend] || ''} ${formatChange(k.change_pct)}`.trim()));
     }
-    change.append(`previous ${formatKpiText(k.previous, k.unit)}`);
+    change.append(`previous ${formatKpiText(k.previous, shownUnit)}`);
   }
   for (const card of [...container.children]) if (!seen.has(card.dataset.kpi)) card.remove();
 }
