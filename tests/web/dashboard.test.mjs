@@ -88,7 +88,7 @@ before(async () => {
   // The read models catch up on the demo's events before the page is judged.
   await waitFor('projections to catch up', async () => {
     const r = await api('GET', '/api/v1/projections');
-    return r.status === 200 && r.json.projections.every((p) => p.state === 'running' && p.lag === 0);
+    return r.status === 200 && r.json.projections.every((p) => p.state === 'live' && p.lag === 0);
   });
 
   browser = await chromium.launch({ executablePath: browserPath, headless: true,

@@ -5,7 +5,7 @@ import {
   BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement,
   PointElement, Tooltip,
 } from 'chart.js';
-import { formatTick, formatKpiText } from './format.js';
+import { formatKpiText, formatLabel, formatTick } from './format.js';
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LinearScale, LineController, LineElement,
   PointElement, Tooltip);
@@ -27,7 +27,7 @@ function styledDatasets(spec) {
   const colours = palette();
   return (spec.datasets || []).map((d, i) => {
     // Two bar series are "this period" against "previous period": the previous one recedes.
-    const colour = spec.type === 'bar' && i === 1 ? cssVar('--line') : colours[i % colours.length];
+    const colour = spec.type === 'bar' && i === 1 ? `${cssVar('--muted')}66` : colours[i % colours.length];
     const line = spec.type !== 'bar';
     return {
       ...d,
@@ -44,24 +44,35 @@ function styledDatasets(spec) {
   });
 }
 
-function options(unit) {
+// Bars over categories (systems, not dates) lie horizontally, so every name stays readable.
+function horizontal(spec) {
+  return spec.type === 'bar' && (spec.labels || []).length > 0 && !(spec.labels || []).some((l) => /^\d{4}-/.test(l));
+}
+
+function options(unit, sideways) {
   const grid = cssVar('--line');
   const ink = cssVar('--muted');
+  const valueAxis = { beginAtZero: unit !== 'ratio', grid: { color: grid }, border: { display: false },
+    ticks: { color: ink, callback: (v) => formatTick(v, unit) } };
+  const categoryAxis = { grid: { display: false },
+    ticks: { color: ink, maxRotation: 0, autoSkip: !sideways, autoSkipPadding: 12 } };
   return {
+    indexAxis: sideways ? 'y' : 'x',
     responsive: true,
     maintainAspectRatio: false,
     animation: { duration: 250 },
     interaction: { mode: 'index', intersect: false },
     plugins: {
       legend: { display: true, position: 'bottom', labels: { color: ink, boxWidth: 10, boxHeight: 10, usePointStyle: true } },
-      tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${formatKpiText(ctx.parsed.y, unit)}` } },
+      tooltip: { callbacks: {
+        label: (ctx) => `${ctx.dataset.label}: ${formatKpiText(sideways ? ctx.parsed.x : ctx.parsed.y, unit)}` } },
     },
-    scales: {
-      x: { grid: { display: false }, ticks: { color: ink, maxRotation: 0, autoSkipPadding: 12 } },
-      y: { beginAtZero: unit !== 'ratio', grid: { color: grid }, border: { display: false },
-           ticks: { color: ink, callback: (v) => formatTick(v, unit) } },
-    },
+    scales: sideways ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis },
   };
+}
+
+function labels(spec) {
+  return (spec.labels || []).map(formatLabel);
 }
 
 export class ChartBoard {
@@ -77,7 +88,7 @@ export class ChartBoard {
       seen.add(spec.id);
       const unit = unitOf(spec.id);
       let entry = this.charts.get(spec.id);
-      if (entry && entry.chart.config.type !== (spec.type || 'line')) {
+      if (entry && (entry.chart.config.type !== (spec.type || 'line') || entry.sideways !== horizontal(spec))) {
         entry.chart.destroy();
         entry.figure.remove();
         this.charts.delete(spec.id);
@@ -85,7 +96,7 @@ export class ChartBoard {
       }
       if (!entry) entry = this.create(spec, unit);
       else {
-        entry.chart.data.labels = spec.labels || [];
+        entry.chart.data.labels = labels(spec);
         entry.chart.data.datasets = styledDatasets(spec);
         entry.chart.update('none');
       }
@@ -114,12 +125,14 @@ export class ChartBoard {
     box.append(canvas);
     figure.append(box);
     this.container.append(figure);
+    const sideways = horizontal(spec);
+    if (sideways) figure.classList.add('sideways');  // room for one row per category
     const chart = new Chart(canvas, {
       type: spec.type || 'line',
-      data: { labels: spec.labels || [], datasets: styledDatasets(spec) },
-      options: options(unit),
+      data: { labels: labels(spec), datasets: styledDatasets(spec) },
+      options: options(unit, sideways),
     });
-    const entry = { figure, chart };
+    const entry = { figure, chart, sideways };
     this.charts.set(spec.id, entry);
     return entry;
   }

@@ -32,10 +32,29 @@ export function formatKpiText(value, unit) {
   return u === '%' || u === '×' ? `${number}${u}` : u ? `${number} ${u}` : number;
 }
 
-// Axis ticks: percentages for ratios, compact numbers otherwise.
+const smallTick = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+
+// Axis ticks: percentages for ratios, compact numbers otherwise (two decimals below 10).
 export function formatTick(value, unit) {
   if (unit === 'ratio') return `${Math.round(value * 1000) / 10}%`;
-  return compact.format(value);
+  return Math.abs(value) < 10 ? smallTick.format(value) : compact.format(value);
+}
+
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+// Chart labels: "2025-12-01" -> "1 Dec", "2025-12" -> "Dec 2025", a system name -> "Doors", "HVAC".
+export function formatLabel(label) {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(label);
+  if (day) return `${Number(day[3])} ${months[Number(day[2]) - 1]}`;
+  const month = /^(\d{4})-(\d{2})$/.exec(label);
+  if (month) return `${months[Number(month[2]) - 1]} ${month[1]}`;
+  return systemName(label);
+}
+
+export function systemName(name) {
+  if (typeof name !== 'string' || !name) return name;
+  if (name === 'hvac') return 'HVAC';
+  return name.charAt(0).toUpperCase() + name.slice(1).replaceAll('_', ' ');
 }
 
 export function formatChange(changePct) {

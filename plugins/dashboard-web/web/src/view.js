@@ -1,6 +1,6 @@
 // Rendering of the dashboard's KPIs, insights and tables into the page. Text goes in through
 // textContent only (never markup), so nothing from the API can inject HTML.
-import { displayUnit, formatChange, formatDate, formatHours, formatKpi, formatKpiText } from './format.js';
+import { displayUnit, formatChange, formatDate, formatHours, formatKpi, formatKpiText, systemName } from './format.js';
 
 function el(tag, attrs = {}, text = undefined) {
   const node = document.createElement(tag);
@@ -81,8 +81,7 @@ export function renderWorstSystems(table, rows) {
   if (!rows.length) return body.replaceChildren(emptyRow(4, 'No failures in this window.'));
   body.replaceChildren(...rows.map((s) => {
     const tr = el('tr', { 'data-system': s.system });
-    const name = s.system === 'hvac' ? 'HVAC' : s.system.charAt(0).toUpperCase() + s.system.slice(1);
-    tr.append(el('td', {}, name), el('td', { class: 'num' }, String(s.failures)),
+    tr.append(el('td', {}, systemName(s.system)), el('td', { class: 'num' }, String(s.failures)),
       el('td', { class: 'num' }, formatKpiText(s.share, 'ratio')), el('td', { class: 'num' }, formatHours(s.mttr_hours)));
     return tr;
   }));
