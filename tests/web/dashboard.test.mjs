@@ -155,18 +155,22 @@ test('a failure appended through the API changes the shown MTBF within a second'
   // Inside the dashboard's window (an hour before its end), so the window itself does not move.
   const occurredAt = new Date(new Date(dashboard.window.to).getTime() - 3600e3).toISOString();
 
+  // The clock starts before the append is sent: the issue asks for the change within a second
+  // of appending, commit, projection, event stream, debounce, refetch and render included.
+  const start = Date.now();
   const appended = await api('POST', '/api/v1/fleet/failures', {
     vehicle_id: vehicle, system: 'doors', severity: 'major', service_affecting: true,
     description: 'door will not close (browser test)', occurred_at: occurredAt,
   }, WRITER_KEY);
   assert.equal(appended.status, 201, JSON.stringify(appended.json));
-  const start = Date.now();
   await page.waitForFunction((old) => {
     const v = document.querySelector('[data-kpi="mtbf"] .kpi-value');
     return v && v.dataset.text !== old;
-  }, before, { timeout: 1000, polling: 'raf' });
+  }, before, { timeout: Math.max(1, 1000 - (Date.now() - start)), polling: 'raf' });
+  const elapsed = Date.now() - start;
   const after = await page.$eval('[data-kpi="mtbf"] .kpi-value', (e) => e.dataset.text);
-  console.log(`MTBF ${before} -> ${after} in ${Date.now() - start} ms after the append was acknowledged`);
+  console.log(`MTBF ${before} -> ${after} shown ${elapsed} ms after the append was sent`);
+  assert.ok(elapsed <= 1000, `MTBF changed after ${elapsed} ms`);
   const number = (t) => Number(t.replace(/[^\d.]/g, ''));
   assert.ok(number(after) < number(before), 'one more failure in the window must lower MTBF');
 });
