@@ -48,8 +48,6 @@ void run_plugin_route(AppContext& ctx, const Route& route, Request& req, Reply r
   reply(std::move(r));
 }
 
-}  // namespace
-
 // The router's role for a plugin route ("" = open), or an error for an open route the host does not
 // allow: only GET pages and files outside /api/ may be served without credentials.
 Result<std::string> router_role(const Route& route) {
