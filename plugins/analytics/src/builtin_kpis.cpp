@@ -4,10 +4,12 @@ namespace roundhouse::analytics {
 
 namespace {
 
-constexpr Needs kVehicles{true, false, false};
-constexpr Needs kWorkOrders{false, true, false};
-constexpr Needs kReliability{true, true, false};
-constexpr Needs kInventory{false, false, true};
+constexpr Needs kVehicles{true, false, false, false};
+constexpr Needs kVehiclesAndBookings{true, true, false, false};
+constexpr Needs kBookings{false, true, false, false};
+constexpr Needs kWorkOrders{false, false, true, false};
+constexpr Needs kReliability{true, true, true, false};
+constexpr Needs kInventory{false, false, false, true};
 
 KpiOutcome availability(const WindowStats& s, const Settings&) {
   return {ratio(s.up_h, s.up_h + s.down_h), {{"uptime_hours", s.up_h}, {"downtime_hours", s.down_h},
@@ -68,14 +70,14 @@ constexpr BuiltinKpi kBuiltins[] = {
     {"inherent_availability", "Inherent availability", "ratio", "MTBF / (MTBF + MTTR)", true, kReliability,
      &inherent_availability},
     {"mtbf", "MTBF", "h", "Mean time between failures: in-service hours / failures reported in the window", true,
-     kVehicles, &mtbf},
+     kVehiclesAndBookings, &mtbf},
     {"mdbf", "MDBF", "km",
      "Mean distance between failures: km run (odometer, interpolated at the window edges) / service-affecting failures",
-     true, kVehicles, &mdbf},
+     true, kVehiclesAndBookings, &mdbf},
     {"mttr", "MTTR", "h",
      "Mean time to repair: start-to-completion hours of corrective work orders completed in the window / their number",
      false, kWorkOrders, &mttr},
-    {"failures", "Failures", "count", "Failures reported in the window", false, kVehicles, &failures},
+    {"failures", "Failures", "count", "Failures reported in the window", false, kBookings, &failures},
     {"schedule_compliance", "Schedule compliance", "ratio",
      "Work orders completed by the end of their scheduled slot / scheduled slots ending in the window (SMRP; "
      "cancelled orders excluded)",
@@ -93,7 +95,7 @@ constexpr BuiltinKpi kBuiltins[] = {
      "Stock issues that left the part with nothing on hand / stock issues in the window (fleet scope only)", false,
      kInventory, &stockout_rate},
     {"maintenance_cost_per_km", "Maintenance cost per km", "currency/km",
-     "(parts consumed at cost + labour hours x labour rate) / km run in the window", false, kVehicles,
+     "(parts consumed at cost + labour hours x labour rate) / km run in the window", false, kVehiclesAndBookings,
      &cost_per_km},
 };
 

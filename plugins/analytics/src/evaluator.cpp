@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "series_stats.hpp"
+
 namespace roundhouse::analytics {
 namespace json = boost::json;
 
@@ -64,10 +66,14 @@ json::object Evaluator::kpi_json(const KpiRef& kpi, const WindowStats& current, 
 json::object Evaluator::timeseries_json(const KpiRef& kpi, const KpiWindow& window, Interval interval,
                                         const Scope& scope) const {
   json::array points, labels, data;
-  const Needs needs = kpi.builtin ? kpi.builtin->needs : Needs{false, false, false};
-  for (const auto& b : buckets(window, interval)) {
-    const auto stats = collect(facts_, b.window, scope, needs);
-    auto v = number_or_null(evaluate(kpi, stats, scope).value);
+  const Needs needs = kpi.builtin ? kpi.builtin->needs : Needs{false, false, false, false};
+  const auto cuts = buckets(window, interval);
+  std::vector<KpiWindow> windows;
+  for (const auto& b : cuts) windows.push_back(b.window);
+  const auto series = collect_series(facts_, windows, scope, needs);
+  for (std::size_t i = 0; i < cuts.size(); ++i) {
+    const auto& b = cuts[i];
+    auto v = number_or_null(evaluate(kpi, series[i], scope).value);
     points.push_back(json::object{{"label", b.label}, {"from", format_timestamp(b.window.from)},
                                   {"to", format_timestamp(b.window.to)}, {"value", v}});
     labels.push_back(json::value(b.label));

@@ -2,50 +2,19 @@
 
 #include <algorithm>
 
+#include "fact_math.hpp"
+
 namespace roundhouse::analytics {
 
 namespace {
 
-double hours(Timestamp a, Timestamp b) { return static_cast<double>(b - a) / kMicrosPerHour; }
-
-bool is_up(VehicleStatus s) { return s == VehicleStatus::in_service || s == VehicleStatus::standby; }
-
-template <class T>
-auto first_at_or_after(const std::vector<T>& v, Timestamp t) {
-  return std::lower_bound(v.begin(), v.end(), t, [](const T& x, Timestamp at) { return x.at < at; });
-}
-
-// Time in each status within [from, to), given the vehicle's sorted status changes.
+// Time in each status within [from, to).
 void walk_statuses(const VehicleFacts& v, Timestamp from, Timestamp to, VehicleWindow& out) {
-  auto it = std::upper_bound(v.statuses.begin(), v.statuses.end(), from,
-                             [](Timestamp t, const StatusChange& c) { return t < c.at; });
-  VehicleStatus current = it == v.statuses.begin() ? v.statuses.front().status : (it - 1)->status;
-  Timestamp t = from;
-  for (;; ++it) {
-    const Timestamp next = it == v.statuses.end() ? to : std::min(to, it->at);
+  for_each_status_segment(v, from, to, [&](Timestamp t, Timestamp next, VehicleStatus status) {
     const double h = hours(t, next);
-    (is_up(current) ? out.up_h : out.down_h) += h;
-    if (current == VehicleStatus::in_service) out.in_service_h += h;
-    if (next >= to) break;
-    t = next;
-    current = it->status;
-  }
-}
-
-// Time-weighted average of a step function given by sorted points (0 before the first).
-double average_value(const std::vector<StockValuePoint>& pts, Timestamp from, Timestamp to) {
-  if (to <= from) return 0;
-  auto it = std::upper_bound(pts.begin(), pts.end(), from, [](Timestamp t, const StockValuePoint& p) { return t < p.at; });
-  double current = it == pts.begin() ? 0 : (it - 1)->value;
-  double integral = 0;
-  Timestamp t = from;
-  for (; it != pts.end() && it->at < to; ++it) {
-    integral += current * static_cast<double>(it->at - t);
-    t = it->at;
-    current = it->value;
-  }
-  integral += current * static_cast<double>(to - t);
-  return integral / static_cast<double>(to - from);
+    (is_up(status) ? out.up_h : out.down_h) += h;
+    if (status == VehicleStatus::in_service) out.in_service_h += h;
+  });
 }
 
 void collect_vehicles(const FactStore& facts, const Scope& scope, WindowStats& s) {
@@ -66,6 +35,10 @@ void collect_vehicles(const FactStore& facts, const Scope& scope, WindowStats& s
     s.in_service_h += w.in_service_h;
     s.km += w.km;
   }
+}
+
+void collect_bookings(const FactStore& facts, const Scope& scope, WindowStats& s) {
+  const auto& vehicles = facts.vehicles();
   const auto& failures = facts.failures();
   for (auto it = first_at_or_after(failures, s.window.from); it != failures.end() && it->at < s.window.to; ++it) {
     if (!scope.matches(vehicles[it->vehicle])) continue;
@@ -87,8 +60,6 @@ void collect_vehicles(const FactStore& facts, const Scope& scope, WindowStats& s
     s.labour_h += it->labour_hours;
   }
 }
-
-bool in(Timestamp t, const KpiWindow& w) { return t >= w.from && t < w.to; }
 
 void collect_work_orders(const FactStore& facts, const Scope& scope, WindowStats& s) {
   const auto& vehicles = facts.vehicles();
@@ -145,6 +116,7 @@ WindowStats collect(const FactStore& facts, const KpiWindow& window, const Scope
   s.per_vehicle.resize(facts.vehicles().size());
   if (window.to <= window.from) return s;
   if (needs.vehicles) collect_vehicles(facts, scope, s);
+  if (needs.bookings) collect_bookings(facts, scope, s);
   if (needs.work_orders) collect_work_orders(facts, scope, s);
   // Stock is held for the whole fleet: the inventory sums exist for the fleet scope only.
   if (needs.inventory && scope.is_fleet()) collect_inventory(facts, s);

@@ -35,7 +35,10 @@ struct SystemWindow {
 
 // What a KPI needs computed; the rest is skipped (time series ask for one KPI per bucket).
 struct Needs {
-  bool vehicles = true, work_orders = true, inventory = true;
+  bool vehicles = true;     // per-vehicle uptime, operating hours, km
+  bool bookings = true;     // failures and cost bookings in the window
+  bool work_orders = true;  // repairs, schedule, PM, backlog
+  bool inventory = true;    // stock issues and value on hand
 };
 
 struct WindowStats {

@@ -5,6 +5,8 @@
 
 #include "analytics_model.hpp"
 #include "analytics_plugin.hpp"
+#include "builtin_kpis.hpp"
+#include "series_stats.hpp"
 #include "fixture_events.hpp"
 
 namespace rh = roundhouse;
@@ -110,6 +112,27 @@ TEST_F(KpiFixture, TimeSeriesBucketsAddUp) {
   const auto& weeks = w.at("points").as_array();
   EXPECT_EQ(weeks.front().at("label"), "2025-02-24");
   EXPECT_EQ(weeks.front().at("to"), "2025-03-03T00:00:00.000000Z");
+}
+
+// The one-pass series must give each bucket exactly what a separate pass over its window gives.
+TEST_F(KpiFixture, SeriesBucketsEqualSeparateWindows) {
+  using namespace rh::analytics;
+  for (auto interval : {Interval::day, Interval::week, Interval::month})
+    for (const Scope& scope : {Scope{}, Scope{"", "", "North"}, Scope{"V2", "", ""}}) {
+      std::vector<rh::KpiWindow> windows;
+      for (const auto& b : buckets({rh::parse_timestamp("2025-02-10").value(), rh::parse_timestamp("2025-04-02").value()}, interval))
+        windows.push_back(b.window);
+      const auto series = collect_series(model_.facts(), windows, scope, Needs{});
+      for (std::size_t i = 0; i < windows.size(); ++i) {
+        const auto one = collect(model_.facts(), windows[i], scope);
+        for (const auto& k : builtin_kpis()) {
+          const auto a = k.compute(series[i], Settings{}).value, b = k.compute(one, Settings{}).value;
+          ASSERT_EQ(a.has_value(), b.has_value()) << k.name << " bucket " << i;
+          if (a) EXPECT_EQ(*a, *b) << k.name << " bucket " << i;  // exactly, not nearly
+        }
+        EXPECT_EQ(series[i].backlog_oldest_days, one.backlog_oldest_days);
+      }
+    }
 }
 
 TEST_F(KpiFixture, DashboardHasKpisChartsWorstVehiclesAndInsights) {
