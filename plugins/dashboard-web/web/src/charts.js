@@ -49,7 +49,7 @@ function horizontal(spec) {
   return spec.type === 'bar' && (spec.labels || []).length > 0 && !(spec.labels || []).some((l) => /^\d{4}-/.test(l));
 }
 
-function options(unit, sideways) {
+function options(unit, sideways, legend) {
   const grid = cssVar('--line');
   const ink = cssVar('--muted');
   const valueAxis = { beginAtZero: unit !== 'ratio', grid: { color: grid }, border: { display: false },
@@ -63,7 +63,7 @@ function options(unit, sideways) {
     animation: { duration: 250 },
     interaction: { mode: 'index', intersect: false },
     plugins: {
-      legend: { display: true, position: 'bottom', labels: { color: ink, boxWidth: 10, boxHeight: 10, usePointStyle: true } },
+      legend: { display: legend, position: 'bottom', labels: { color: ink, boxWidth: 10, boxHeight: 10, usePointStyle: true } },
       tooltip: { callbacks: {
         label: (ctx) => `${ctx.dataset.label}: ${formatKpiText(sideways ? ctx.parsed.x : ctx.parsed.y, unit)}` } },
     },
@@ -130,7 +130,7 @@ export class ChartBoard {
     const chart = new Chart(canvas, {
       type: spec.type || 'line',
       data: { labels: labels(spec), datasets: styledDatasets(spec) },
-      options: options(unit, sideways),
+      options: options(unit, sideways, (spec.datasets || []).length > 1),  // the title names a lone series
     });
     const entry = { figure, chart, sideways };
     this.charts.set(spec.id, entry);
