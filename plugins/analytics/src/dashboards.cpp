@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include "series_stats.hpp"
+
 namespace roundhouse::analytics {
 namespace json = boost::json;
 
@@ -147,11 +149,24 @@ json::object render_dashboard(const DashboardSpec& spec, const Evaluator& eval, 
   for (const char* name : spec.kpis)
     if (const auto* k = eval.find(name)) kpis.push_back(eval.kpi_json(*k, current, previous, scope));
   json::array charts;
+  // One series pass for all charts: the union of what their KPIs need.
   const Interval interval = default_interval(window);
+  const auto cuts = buckets(window, interval);
+  std::vector<KpiWindow> windows;
+  for (const auto& b : cuts) windows.push_back(b.window);
+  Needs needs{false, false, false, false};
+  for (const char* name : spec.charts)
+    if (const auto* k = find_builtin(name)) {
+      needs.vehicles |= k->needs.vehicles;
+      needs.bookings |= k->needs.bookings;
+      needs.work_orders |= k->needs.work_orders;
+      needs.inventory |= k->needs.inventory;
+    }
+  const auto stats = collect_series(facts, windows, scope, needs);
   for (const char* name : spec.charts) {
     const auto* k = eval.find(name);
     if (!k) continue;
-    auto series = eval.timeseries_json(*k, window, interval, scope);
+    auto series = eval.timeseries_json(*k, window, interval, scope, cuts, stats);
     json::object chart = std::move(series.at("chart").as_object());
     chart["id"] = name;
     chart["title"] = std::string(k->title) + " by " + to_string(interval);

@@ -65,12 +65,17 @@ json::object Evaluator::kpi_json(const KpiRef& kpi, const WindowStats& current, 
 
 json::object Evaluator::timeseries_json(const KpiRef& kpi, const KpiWindow& window, Interval interval,
                                         const Scope& scope) const {
-  json::array points, labels, data;
   const Needs needs = kpi.builtin ? kpi.builtin->needs : Needs{false, false, false, false};
   const auto cuts = buckets(window, interval);
   std::vector<KpiWindow> windows;
   for (const auto& b : cuts) windows.push_back(b.window);
-  const auto series = collect_series(facts_, windows, scope, needs);
+  return timeseries_json(kpi, window, interval, scope, cuts, collect_series(facts_, windows, scope, needs));
+}
+
+json::object Evaluator::timeseries_json(const KpiRef& kpi, const KpiWindow& window, Interval interval,
+                                        const Scope& scope, const std::vector<Bucket>& cuts,
+                                        const std::vector<WindowStats>& series) const {
+  json::array points, labels, data;
   for (std::size_t i = 0; i < cuts.size(); ++i) {
     const auto& b = cuts[i];
     auto v = number_or_null(evaluate(kpi, series[i], scope).value);

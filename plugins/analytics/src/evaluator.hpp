@@ -40,6 +40,10 @@ class Evaluator {
   // {"metric","title","unit","interval","window","scope","points":[{label,from,to,value}],"chart":{...}}
   boost::json::object timeseries_json(const KpiRef& kpi, const KpiWindow& window, Interval interval,
                                       const Scope& scope) const;
+  // The same from sums already collected for `cuts` (one series shared by several charts).
+  boost::json::object timeseries_json(const KpiRef& kpi, const KpiWindow& window, Interval interval,
+                                      const Scope& scope, const std::vector<Bucket>& cuts,
+                                      const std::vector<WindowStats>& series) const;
   boost::json::array worst_vehicles(const WindowStats& stats, std::size_t limit) const;
   boost::json::array worst_systems(const WindowStats& stats, std::size_t limit) const;
   boost::json::object definition_json(const KpiRef& kpi) const;

@@ -83,6 +83,15 @@ void FactStore::set_part(PartState& part, Timestamp at, std::int64_t on_hand, do
   insert_sorted(stock_value_, StockValuePoint{at, stock_value_now_});
 }
 
+void FactStore::classify(std::uint32_t index) {
+  const WorkOrderFact& w = work_orders_[index];
+  const std::optional<Timestamp> closed = w.completed ? w.completed : w.cancelled;
+  Timestamp last = std::max(w.due, closed.value_or(w.created));
+  if (w.scheduled_end) last = std::max(last, *w.scheduled_end);
+  if (!closed || last - w.created > kWorkOrderSpan) wide_orders_.insert(index);
+  else wide_orders_.erase(index);
+}
+
 Status FactStore::apply(const RecordedEvent& e) {
   ++applied_;
   latest_ = std::max(latest_, e.occurred_at);
@@ -145,13 +154,23 @@ Status FactStore::apply(const RecordedEvent& e) {
       w.system = static_cast<std::int16_t>(system_index(str(p, "system")));
       w.created = at;
       w.due = due_of(str(p, "due_date"));
-      work_order_ids_.emplace(id, static_cast<std::uint32_t>(work_orders_.size()));
+      const auto index = static_cast<std::uint32_t>(work_orders_.size());
+      work_order_ids_.emplace(id, index);
       work_orders_.push_back(w);
+      auto pos = std::upper_bound(orders_by_created_.begin(), orders_by_created_.end(), at,
+                                  [&](Timestamp t, std::uint32_t i) { return t < work_orders_[i].created; });
+      orders_by_created_.insert(pos, index);
+      classify(index);
       return {};
     }
     auto found = work_order_ids_.find(id);
     if (found == work_order_ids_.end()) return {};
     WorkOrderFact& w = work_orders_[found->second];
+    struct Reclassify {  // whatever the event changed, the order's place in wide_orders_ follows
+      FactStore& facts;
+      std::uint32_t index;
+      ~Reclassify() { facts.classify(index); }
+    } reclassify{*this, found->second};
     if (type == "WorkOrderScheduled") {
       w.scheduled_end = parse_timestamp(str(p, "end"));
     } else if (type == "WorkOrderStarted") {

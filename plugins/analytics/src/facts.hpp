@@ -7,7 +7,9 @@
 // and `costs` are sorted by time (a back-dated event is inserted in place, not appended).
 
 #include <cstdint>
+#include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -90,6 +92,21 @@ class FactStore {
   const std::vector<StockValuePoint>& stock_value() const { return stock_value_; }
   const std::vector<CostFact>& costs() const { return costs_; }
   std::optional<std::uint32_t> vehicle_index(const std::string& id) const;
+
+  // Calls fn(order) for every work order created before `to` that can count in [from, to): one
+  // completed, scheduled, due or open in it. Orders whose dates all lie within kWorkOrderSpan of
+  // their creation are found through the creation-time index; the others (open, or long-running)
+  // are kept in a set of their own. Order: the long ones by index, then by creation time.
+  template <class Fn>
+  void for_each_work_order_touching(Timestamp from, Timestamp to, Fn&& fn) const {
+    const Timestamp recent = from - kWorkOrderSpan;
+    for (std::uint32_t i : wide_orders_)
+      if (work_orders_[i].created < recent) fn(work_orders_[i]);
+    auto it = std::lower_bound(orders_by_created_.begin(), orders_by_created_.end(), recent,
+                               [&](std::uint32_t i, Timestamp t) { return work_orders_[i].created < t; });
+    for (; it != orders_by_created_.end() && work_orders_[*it].created < to; ++it) fn(work_orders_[*it]);
+  }
+  static constexpr Timestamp kWorkOrderSpan = 45 * kDayMicros;
   std::size_t part_count() const { return parts_.size(); }
   Timestamp latest_occurred() const { return latest_; }
   std::uint64_t events_applied() const { return applied_; }
@@ -107,6 +124,9 @@ class FactStore {
   std::unordered_map<std::string, std::uint32_t> failure_vehicle_;
   std::vector<WorkOrderFact> work_orders_;
   std::unordered_map<std::string, std::uint32_t> work_order_ids_;
+  std::vector<std::uint32_t> orders_by_created_;  // work-order indices sorted by creation time
+  std::set<std::uint32_t> wide_orders_;           // open, or a date beyond kWorkOrderSpan after creation
+  void classify(std::uint32_t order);             // keeps wide_orders_ up to date
   std::unordered_map<std::string, PartState> parts_;
   std::vector<IssueFact> issues_;
   std::vector<StockValuePoint> stock_value_;

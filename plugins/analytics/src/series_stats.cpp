@@ -31,30 +31,69 @@ class Series {
   std::vector<WindowStats>& stats_;
 };
 
+// Odometer readings at increasing times, walking the readings once (same values as odometer_at).
+class OdometerCursor {
+ public:
+  explicit OdometerCursor(const VehicleFacts& v) : r_(v.readings) {}
+  double at(Timestamp t) {
+    if (r_.empty()) return 0;
+    if (next_ == 0)  // the first call: jump to t
+      next_ = static_cast<std::size_t>(std::upper_bound(r_.begin(), r_.end(), t,
+                                                        [](Timestamp x, const MeterReading& r) { return x < r.at; }) -
+                                       r_.begin());
+    while (next_ < r_.size() && r_[next_].at <= t) ++next_;  // next_: first reading after t
+    if (next_ == 0) return r_.front().odometer_km;
+    if (next_ == r_.size()) return r_.back().odometer_km;
+    const auto& a = r_[next_ - 1];
+    const auto& b = r_[next_];
+    const double f = static_cast<double>(t - a.at) / static_cast<double>(b.at - a.at);
+    return a.odometer_km + f * (b.odometer_km - a.odometer_km);
+  }
+
+ private:
+  const std::vector<MeterReading>& r_;
+  std::size_t next_ = 0;
+};
+
 void series_vehicles(const FactStore& facts, const Scope& scope, Series& s) {
   for (const VehicleFacts& v : facts.vehicles()) {
     if (!scope.matches(v)) continue;
     const Timestamp lo = std::max(s.from(), v.registered);
     const Timestamp hi = v.retired ? std::min(s.to(), *v.retired) : s.to();
     if (lo >= hi) continue;
-    // Per bucket: the vehicle's part of it, exactly as collect() clips the window.
+    // Km per bucket, over the vehicle's part of it (exactly as collect() clips the window).
+    OdometerCursor odometer(v);
     const std::size_t first = s.bucket_of(lo);
     for (std::size_t i = first; i < s.size() && s[i].window.from < hi; ++i) {
       const Timestamp a = std::max(lo, s[i].window.from), b = std::min(hi, s[i].window.to);
-      if (a >= b) continue;
-      WindowStats& w = s[i];
-      ++w.active_vehicles;
-      double up = 0, down = 0, in_service = 0;
-      for_each_status_segment(v, a, b, [&](Timestamp t, Timestamp next, VehicleStatus status) {
-        const double h = hours(t, next);
+      ++s[i].active_vehicles;
+      const double start = odometer.at(a);
+      s[i].km += odometer.at(b) - start;
+    }
+    // One walk over the status stretches, cut at the bucket boundaries; each bucket's sums are
+    // added in the same order as a walk over that bucket alone.
+    std::size_t i = first;
+    double up = 0, down = 0, in_service = 0;
+    auto flush = [&] {
+      s[i].up_h += up;
+      s[i].down_h += down;
+      s[i].in_service_h += in_service;
+      up = down = in_service = 0;
+    };
+    for_each_status_segment(v, lo, hi, [&](Timestamp t, Timestamp next, VehicleStatus status) {
+      while (t < next) {  // a zero-length stretch adds nothing
+        while (s.bucket_end(i) <= t) {
+          flush();
+          ++i;
+        }
+        const Timestamp e = std::min(next, s.bucket_end(i));
+        const double h = hours(t, e);
         (is_up(status) ? up : down) += h;
         if (status == VehicleStatus::in_service) in_service += h;
-      });
-      w.up_h += up;
-      w.down_h += down;
-      w.in_service_h += in_service;
-      w.km += v.odometer_at(b) - v.odometer_at(a);
-    }
+        t = e;
+      }
+    });
+    flush();
   }
 }
 
@@ -83,26 +122,26 @@ void series_bookings(const FactStore& facts, const Scope& scope, Series& s) {
 
 void series_work_orders(const FactStore& facts, const Scope& scope, Series& s) {
   const auto& vehicles = facts.vehicles();
-  for (const WorkOrderFact& o : facts.work_orders()) {
-    if (!scope.matches(vehicles[o.vehicle])) continue;
+  facts.for_each_work_order_touching(s.from(), s.to(), [&](const WorkOrderFact& o) {
+    if (!scope.matches(vehicles[o.vehicle])) return;
     if (o.category == 0 && o.completed && o.started) {
-      if (auto i = s.bucket_of(*o.completed); i < s.size()) {
-        const double h = hours(*o.started, *o.completed);
+      if (auto i = s.bucket_of(*o.completed); i < s.size() && o.created < s[i].window.to) {
+        const Timestamp us = *o.completed - *o.started;
         ++s[i].repairs;
-        s[i].repair_h += h;
+        s[i].repair_us += us;
         if (o.system >= 0) {
           ++s[i].per_system[static_cast<std::size_t>(o.system)].repairs;
-          s[i].per_system[static_cast<std::size_t>(o.system)].repair_h += h;
+          s[i].per_system[static_cast<std::size_t>(o.system)].repair_us += us;
         }
       }
     }
     if (o.scheduled_end && !o.cancelled)
-      if (auto i = s.bucket_of(*o.scheduled_end); i < s.size()) {
+      if (auto i = s.bucket_of(*o.scheduled_end); i < s.size() && o.created < s[i].window.to) {
         ++s[i].scheduled;
         if (o.completed && *o.completed <= *o.scheduled_end) ++s[i].scheduled_on_time;
       }
     if (o.category == 1 && !o.cancelled)
-      if (auto i = s.bucket_of(o.due); i < s.size()) {
+      if (auto i = s.bucket_of(o.due); i < s.size() && o.created < s[i].window.to) {
         ++s[i].pm_due;
         if (o.completed && *o.completed <= o.due) ++s[i].pm_on_time;
       }
@@ -110,17 +149,16 @@ void series_work_orders(const FactStore& facts, const Scope& scope, Series& s) {
     Timestamp closed = std::numeric_limits<Timestamp>::max();
     if (o.completed) closed = *o.completed;
     if (o.cancelled) closed = std::min(closed, *o.cancelled);
-    if (closed < s.from() || o.created >= s.to()) continue;
+    if (closed < s.from()) return;
     for (std::size_t i = o.created < s.from() ? 0 : s.bucket_of(o.created); i < s.size(); ++i) {
       const Timestamp end = s.bucket_end(i);
       if (closed < end) break;
       if (o.created >= end) continue;
-      const double age = static_cast<double>(end - o.created) / static_cast<double>(kDayMicros);
       ++s[i].backlog;
-      s[i].backlog_age_days_sum += age;
-      s[i].backlog_oldest_days = std::max(s[i].backlog_oldest_days, age);
+      s[i].backlog_age_us += end - o.created;
+      s[i].backlog_oldest_created = std::min(s[i].backlog_oldest_created, o.created);
     }
-  }
+  });
 }
 
 void series_inventory(const FactStore& facts, Series& s) {
@@ -147,6 +185,7 @@ std::vector<WindowStats> collect_series(const FactStore& facts, const std::vecto
   if (needs.bookings) series_bookings(facts, scope, s);
   if (needs.work_orders) series_work_orders(facts, scope, s);
   if (needs.inventory && scope.is_fleet()) series_inventory(facts, s);
+  for (auto& w : stats) w.finish();
   return stats;
 }
 

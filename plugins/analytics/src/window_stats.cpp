@@ -64,17 +64,17 @@ void collect_bookings(const FactStore& facts, const Scope& scope, WindowStats& s
 void collect_work_orders(const FactStore& facts, const Scope& scope, WindowStats& s) {
   const auto& vehicles = facts.vehicles();
   const KpiWindow& w = s.window;
-  for (const WorkOrderFact& o : facts.work_orders()) {
-    if (!scope.matches(vehicles[o.vehicle])) continue;
+  facts.for_each_work_order_touching(w.from, w.to, [&](const WorkOrderFact& o) {
+    if (!scope.matches(vehicles[o.vehicle])) return;
     // MTTR: corrective repairs completed in the window, start to completion (a repair that began
     // before the window counts whole, in the window where it ended).
     if (o.category == 0 && o.completed && o.started && in(*o.completed, w)) {
-      const double h = hours(*o.started, *o.completed);
+      const Timestamp us = *o.completed - *o.started;
       ++s.repairs;
-      s.repair_h += h;
+      s.repair_us += us;
       if (o.system >= 0) {
         ++s.per_system[static_cast<std::size_t>(o.system)].repairs;
-        s.per_system[static_cast<std::size_t>(o.system)].repair_h += h;
+        s.per_system[static_cast<std::size_t>(o.system)].repair_us += us;
       }
     }
     // Schedule compliance: slots ending in the window; cancelled orders leave the schedule.
@@ -89,13 +89,12 @@ void collect_work_orders(const FactStore& facts, const Scope& scope, WindowStats
     }
     // Backlog at the window's end: created before it, neither completed nor cancelled by then.
     const bool closed = (o.completed && *o.completed < w.to) || (o.cancelled && *o.cancelled < w.to);
-    if (o.created < w.to && !closed) {
-      const double age = static_cast<double>(w.to - o.created) / static_cast<double>(kDayMicros);
+    if (!closed) {
       ++s.backlog;
-      s.backlog_age_days_sum += age;
-      s.backlog_oldest_days = std::max(s.backlog_oldest_days, age);
+      s.backlog_age_us += w.to - o.created;
+      s.backlog_oldest_created = std::min(s.backlog_oldest_created, o.created);
     }
-  }
+  });
 }
 
 void collect_inventory(const FactStore& facts, WindowStats& s) {
@@ -120,7 +119,15 @@ WindowStats collect(const FactStore& facts, const KpiWindow& window, const Scope
   if (needs.work_orders) collect_work_orders(facts, scope, s);
   // Stock is held for the whole fleet: the inventory sums exist for the fleet scope only.
   if (needs.inventory && scope.is_fleet()) collect_inventory(facts, s);
+  s.finish();
   return s;
+}
+
+void WindowStats::finish() {
+  repair_h = static_cast<double>(repair_us) / kMicrosPerHour;
+  for (auto& sys : per_system) sys.repair_h = static_cast<double>(sys.repair_us) / kMicrosPerHour;
+  backlog_age_days_sum = static_cast<double>(backlog_age_us) / static_cast<double>(kDayMicros);
+  backlog_oldest_days = backlog == 0 ? 0 : static_cast<double>(window.to - backlog_oldest_created) / static_cast<double>(kDayMicros);
 }
 
 }  // namespace roundhouse::analytics

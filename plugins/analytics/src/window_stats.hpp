@@ -4,6 +4,7 @@
 // per vehicle and per system. KPIs, top-N lists and insights are all read off a WindowStats.
 
 #include <array>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,8 @@ struct VehicleWindow {
 
 struct SystemWindow {
   std::uint32_t failures = 0, sa_failures = 0, repairs = 0;
-  double repair_h = 0;
+  std::int64_t repair_us = 0;  // summed as integers, so the order of addition never matters
+  double repair_h = 0;         // = repair_us in hours, set by finish()
 };
 
 // What a KPI needs computed; the rest is skipped (time series ask for one KPI per bucket).
@@ -49,11 +51,15 @@ struct WindowStats {
   double up_h = 0, down_h = 0, in_service_h = 0, km = 0;
   std::uint32_t failures = 0, sa_failures = 0;
   std::uint32_t repairs = 0;  // corrective work orders completed in the window
-  double repair_h = 0;        // their start-to-completion hours
+  std::int64_t repair_us = 0;  // their start-to-completion time (integers: order-independent)
+  double repair_h = 0;         // the same in hours, set by finish()
   std::uint32_t scheduled = 0, scheduled_on_time = 0;  // scheduled slots ending in the window
   std::uint32_t pm_due = 0, pm_on_time = 0;            // preventive orders due in the window
   std::uint32_t backlog = 0;                           // open at the window's end
-  double backlog_age_days_sum = 0, backlog_oldest_days = 0;
+  std::int64_t backlog_age_us = 0;  // summed ages (integers: order-independent)
+  double backlog_age_days_sum = 0, backlog_oldest_days = 0;  // set by finish()
+  Timestamp backlog_oldest_created = std::numeric_limits<Timestamp>::max();
+  void finish();  // derives the hours/days fields from the integer sums
   double parts_cost = 0, labour_h = 0;
   std::uint32_t issues = 0, issues_emptied = 0;  // stock issues; those that left none on hand
   double issued_value = 0, average_stock_value = 0;

@@ -205,7 +205,7 @@ class KpiReference:
         f = self.fail[(self.fail["at"] >= frm) & (self.fail["at"] < to) & self.fail["vehicle"].isin(scope)]
         failures, sa = len(f), int(f["sa"].sum())
 
-        wo = self.wo[self.wo["vehicle"].isin(scope)]
+        wo = self.wo[self.wo["vehicle"].isin(scope) & (self.wo["created"] < to)]  # an order counts from its creation
         rep = wo[(wo["category"] == "corrective") & wo["completed"].notna() & wo["started"].notna()
                  & (wo["completed"] >= frm) & (wo["completed"] < to)]
         repair_h = ((rep["completed"] - rep["started"]) / HOUR).sum()

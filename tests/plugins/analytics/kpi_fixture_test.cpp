@@ -15,7 +15,7 @@ using rh::analytics::AnalyticsModel;
 
 namespace {
 
-class KpiFixture : public ::testing::Test {
+class AnalyticsKpis : public ::testing::Test {
  protected:
   void SetUp() override {
     for (const auto& e : analytics_fixture::march_2025()) ASSERT_TRUE(model_.apply(e).ok());
@@ -41,7 +41,7 @@ class KpiFixture : public ::testing::Test {
   AnalyticsModel model_{rh::analytics::Settings{}, {}};
 };
 
-TEST_F(KpiFixture, AvailabilityCountsEachVehicleOnlyWhileRegistered) {
+TEST_F(AnalyticsKpis, AvailabilityCountsEachVehicleOnlyWhileRegistered) {
   // V1: 720 h, 48 h down; V2 retired after 15 days (360 h up); V3 registered for the last 10 days (240 h standby).
   EXPECT_NEAR(value("availability"), 1272.0 / 1320.0, 1e-12);
   EXPECT_NEAR(value("availability", {{"depot", "North"}}), 912.0 / 960.0, 1e-12);
@@ -51,7 +51,7 @@ TEST_F(KpiFixture, AvailabilityCountsEachVehicleOnlyWhileRegistered) {
   EXPECT_EQ(basis.at("vehicles").to_number<int>(), 3);
 }
 
-TEST_F(KpiFixture, MtbfMdbfMttrAndInherentAvailability) {
+TEST_F(AnalyticsKpis, MtbfMdbfMttrAndInherentAvailability) {
   EXPECT_DOUBLE_EQ(value("mtbf"), 1032.0 / 2);        // in-service hours: 672 + 360 + 0
   EXPECT_DOUBLE_EQ(value("mtbf", {{"depot", "North"}}), 672.0 / 2);
   EXPECT_DOUBLE_EQ(value("mdbf"), 3700.0);            // 3000 + 700 km, one service-affecting failure
@@ -60,7 +60,7 @@ TEST_F(KpiFixture, MtbfMdbfMttrAndInherentAvailability) {
   EXPECT_DOUBLE_EQ(value("failures"), 2);
 }
 
-TEST_F(KpiFixture, NoFailuresMeansNoMtbfRatherThanInfinity) {
+TEST_F(AnalyticsKpis, NoFailuresMeansNoMtbfRatherThanInfinity) {
   auto k = kpi("mtbf", {{"vehicle_id", "V2"}});
   EXPECT_TRUE(k.at("value").is_null());
   EXPECT_EQ(k.at("basis").at("failures").to_number<int>(), 0);
@@ -68,7 +68,7 @@ TEST_F(KpiFixture, NoFailuresMeansNoMtbfRatherThanInfinity) {
   EXPECT_TRUE(kpi("mdbf", {{"vehicle_type", "coach"}}).at("value").is_null());
 }
 
-TEST_F(KpiFixture, WorkOrderCompliance) {
+TEST_F(AnalyticsKpis, WorkOrderCompliance) {
   EXPECT_DOUBLE_EQ(value("pm_compliance"), 0.5);        // WO3 on time, WO4 late, WO5 cancelled
   EXPECT_DOUBLE_EQ(value("schedule_compliance"), 0.5);  // WO3 inside its slot, WO4 after it
   auto b = kpi("backlog");
@@ -77,7 +77,7 @@ TEST_F(KpiFixture, WorkOrderCompliance) {
   EXPECT_DOUBLE_EQ(b.at("basis").at("average_age_days").to_number<double>(), 30.5);
 }
 
-TEST_F(KpiFixture, InventoryAndCost) {
+TEST_F(AnalyticsKpis, InventoryAndCost) {
   // On hand: 1000 for 10 days, 800 for 10, 0 for 5, 600 (re-valued at 12) for 5: average 700.
   EXPECT_NEAR(value("inventory_turnover"), 1000.0 / 700.0, 1e-12);
   EXPECT_DOUBLE_EQ(value("stockout_rate"), 0.5);
@@ -85,7 +85,7 @@ TEST_F(KpiFixture, InventoryAndCost) {
   EXPECT_NEAR(value("maintenance_cost_per_km"), (100.0 + 10 * 75.0) / 3700.0, 1e-12);
 }
 
-TEST_F(KpiFixture, PreviousPeriodAndTrend) {
+TEST_F(AnalyticsKpis, PreviousPeriodAndTrend) {
   auto a = kpi("availability");
   EXPECT_DOUBLE_EQ(a.at("previous").to_number<double>(), 1.0);
   EXPECT_NEAR(a.at("change_pct").to_number<double>(), (1272.0 / 1320.0 - 1) * 100, 1e-9);
@@ -97,7 +97,7 @@ TEST_F(KpiFixture, PreviousPeriodAndTrend) {
   EXPECT_EQ(kpi("backlog").at("trend"), "flat");  // two open at the start of March too
 }
 
-TEST_F(KpiFixture, TimeSeriesBucketsAddUp) {
+TEST_F(AnalyticsKpis, TimeSeriesBucketsAddUp) {
   auto s = ask({{"op", "timeseries"}, {"name", "failures"}, {"from", "2025-03-01"}, {"to", "2025-03-30"}, {"interval", "day"}});
   const auto& points = s.at("points").as_array();
   ASSERT_EQ(points.size(), 30u);
@@ -115,7 +115,7 @@ TEST_F(KpiFixture, TimeSeriesBucketsAddUp) {
 }
 
 // The one-pass series must give each bucket exactly what a separate pass over its window gives.
-TEST_F(KpiFixture, SeriesBucketsEqualSeparateWindows) {
+TEST_F(AnalyticsKpis, SeriesBucketsEqualSeparateWindows) {
   using namespace rh::analytics;
   for (auto interval : {Interval::day, Interval::week, Interval::month})
     for (const Scope& scope : {Scope{}, Scope{"", "", "North"}, Scope{"V2", "", ""}}) {
@@ -135,7 +135,7 @@ TEST_F(KpiFixture, SeriesBucketsEqualSeparateWindows) {
     }
 }
 
-TEST_F(KpiFixture, DashboardHasKpisChartsWorstVehiclesAndInsights) {
+TEST_F(AnalyticsKpis, DashboardHasKpisChartsWorstVehiclesAndInsights) {
   auto d = ask({{"op", "dashboard"}, {"name", "operations"}, {"to", "2025-03-30"}, {"days", "30"}});
   EXPECT_EQ(d.at("name"), "operations");
   EXPECT_EQ(d.at("kpis").as_array().size(), 5u);
@@ -153,7 +153,7 @@ TEST_F(KpiFixture, DashboardHasKpisChartsWorstVehiclesAndInsights) {
   EXPECT_EQ(texts[0], "2 work orders are open; the oldest has waited 58 days.");
 }
 
-TEST_F(KpiFixture, ANewEventChangesTheCachedAnswer) {
+TEST_F(AnalyticsKpis, ANewEventChangesTheCachedAnswer) {
   EXPECT_DOUBLE_EQ(value("failures"), 2);
   ASSERT_TRUE(model_.apply(analytics_fixture::event("failure", "F3", "FailureReported", "2025-03-25",
                                                    R"({"vehicle_id":"V3","system":"doors","severity":"minor","service_affecting":true})"))
@@ -162,7 +162,7 @@ TEST_F(KpiFixture, ANewEventChangesTheCachedAnswer) {
   EXPECT_DOUBLE_EQ(value("mdbf"), 3700.0 / 2);
 }
 
-TEST_F(KpiFixture, BadQueriesAreRefusedWithTheParameterNamed) {
+TEST_F(AnalyticsKpis, BadQueriesAreRefusedWithTheParameterNamed) {
   auto r = model_.query({{"op", "kpis"}, {"dpot", "North"}});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, rh::ErrorCode::invalid_argument);
