@@ -20,6 +20,7 @@ void run_plugin_route(AppContext& ctx, const Route& route, Request& req, Reply r
   in.path = req.path;
   in.path_params = req.path_params;
   in.query = req.query;
+  in.headers = req.headers;
   in.principal = req.principal;
   in.services = &ctx.services;
   const bool json_body = req.content_type.empty() || req.content_type.find("json") != std::string::npos;
@@ -35,7 +36,9 @@ void run_plugin_route(AppContext& ctx, const Route& route, Request& req, Reply r
   if (!out) return reply(problem(out.error(), req.path));
   Response r;
   r.status = out->status;
-  if (!out->body.empty()) {
+  if (r.status == 204 || r.status == 304) {
+    // No body by definition (RFC 9110): not even the "null" an empty JSON value would render as.
+  } else if (!out->body.empty()) {
     r.body = std::move(out->body);
     if (!out->content_type.empty()) r.content_type = out->content_type;
   } else {
@@ -45,13 +48,29 @@ void run_plugin_route(AppContext& ctx, const Route& route, Request& req, Reply r
   reply(std::move(r));
 }
 
+// The router's role for a plugin route ("" = open), or an error for an open route the host does not
+// allow: only GET pages and files outside /api/ may be served without credentials.
+Result<std::string> router_role(const Route& route) {
+  if (route.required_role.empty()) return std::string("reader");
+  if (route.required_role != "open") return route.required_role;
+  if (route.method != "GET")
+    return Error{ErrorCode::invalid_argument, "only GET routes may be open, not " + route.method};
+  if (route.pattern == "/api" || route.pattern.starts_with("/api/"))
+    return Error{ErrorCode::invalid_argument, "routes under /api/ need a role; 'open' is for pages and static files"};
+  return std::string();
+}
+
 }  // namespace
 
 void add_plugin_routes(Router& router, std::shared_ptr<AppContext> ctx) {
   for (auto& entry : ctx->registry->routes.list()) {
     auto route = std::make_shared<const Route>(entry.value);
-    RouteSpec spec{route->method, route->pattern, route->required_role.empty() ? "reader" : route->required_role,
-                   route->summary, entry.provider,
+    auto role = router_role(*route);
+    if (!role) {
+      Log::warn("plugin route skipped", {{"provider", entry.provider}, {"route", entry.name}, {"reason", role.error().message}});
+      continue;
+    }
+    RouteSpec spec{route->method, route->pattern, *role, route->summary, entry.provider,
                    [ctx, route](Request& req, Reply reply) { run_plugin_route(*ctx, *route, req, std::move(reply)); }};
     if (auto st = router.add(std::move(spec)); !st)
       Log::warn("plugin route skipped", {{"provider", entry.provider}, {"route", entry.name}, {"reason", st.message()}});

@@ -46,9 +46,10 @@ struct HttpRequest {
   std::string path;                                 // decoded path without the query
   std::map<std::string, std::string> path_params;   // from "{name}" segments of the pattern
   std::multimap<std::string, std::string> query;    // decoded query parameters
+  std::multimap<std::string, std::string> headers;  // request headers, names in lower case
   std::string body;                                 // raw body
   boost::json::value json;                          // parsed body when it is JSON, else null
-  Principal principal;
+  Principal principal;                              // empty on an "open" route
   const Services* services = nullptr;
 
   // First value of a query parameter, or `fallback`.
@@ -56,8 +57,14 @@ struct HttpRequest {
     auto it = query.find(name);
     return it == query.end() ? fallback : it->second;
   }
+  // First value of a header (name in lower case, e.g. "if-none-match"), or `fallback`.
+  std::string header(const std::string& lowercase_name, const std::string& fallback = "") const {
+    auto it = headers.find(lowercase_name);
+    return it == headers.end() ? fallback : it->second;
+  }
 };
 
+// A 204 or 304 response is sent without a body, whatever `json` or `body` hold.
 struct HttpResponse {
   int status = 200;
   boost::json::value json;                 // sent as application/json unless `body` is set
@@ -71,7 +78,10 @@ using RouteHandler = std::function<Result<HttpResponse>(const HttpRequest&)>;
 struct Route {
   std::string method;         // "GET", "POST", ...
   std::string pattern;        // "/api/v1/fleet/vehicles/{id}" — literal segments and {name} captures
-  std::string required_role;  // "reader", "writer" or "admin"
+  // "reader" (the default when empty), "writer", "admin", or "open": no authentication. The host
+  // accepts "open" only for GET routes outside /api/ (pages and static files of a web UI), so a
+  // plugin cannot publish data without credentials by mistake; other open routes are skipped.
+  std::string required_role;
   std::string summary;        // one line for `roundhouse routes` and the OpenAPI check
   RouteHandler handler;
 };
