@@ -80,6 +80,7 @@ int cmd_serve(const std::vector<std::string>& args) {
     return kExitFailure;
   }
 
+  std::string generated_admin_key;  // for the dashboard link below, only when the host made the key
   if (config->api_keys.empty() && config->jwt_secret.empty()) {
     auto admin = ensure_admin_key(config->data_dir);
     if (!admin) {
@@ -87,6 +88,7 @@ int cmd_serve(const std::vector<std::string>& args) {
       return kExitFailure;
     }
     config->api_keys.push_back({admin->key, "admin", "default", {"admin"}});
+    generated_admin_key = admin->key;
     Log::info(admin->generated ? "generated an admin API key (no auth configured)"
                                : "using the admin API key from the data folder (no auth configured)",
               {{"tenant", "default"}, {"key", admin->key}, {"file", admin->file.string()},
@@ -136,6 +138,11 @@ int cmd_serve(const std::vector<std::string>& args) {
                           {"store", redacted_store_uri(config->store)},
                           {"plugin_dir", rt.plugin_dir().string()},
                           {"auth", boost::json::object{{"api_keys", auth->key_count()}, {"jwt", auth->accepts_jwt()}}}});
+  // One click for the operator of an unconfigured server: the web dashboard (when a plugin serves
+  // "/") with the admin key in the URL fragment, which browsers never send to the server.
+  if (!generated_admin_key.empty() && rt.registry().routes.find("GET /"))
+    Log::info("dashboard", {{"url", "http://" + host_part + ":" + std::to_string(bound->port()) +
+                                        "/#key=" + generated_admin_key}});
 
   int sig = 0;
   sigwait(&signals, &sig);

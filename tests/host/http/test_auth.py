@@ -86,6 +86,12 @@ def test_generated_admin_key_when_no_auth_is_configured(start_host, tmp_path):
     assert h.get("/api/v1/events", token=None).status == 401
     assert h.append("v", "x", [event()], token=key).status == 201
     assert h.get("/api/v1/events/v/x", token=key).json["events"][0]["tenant"] == "default"
+    # With the web dashboard loaded, the log gives the operator a link that carries the key in the
+    # URL fragment (never sent to the server).
+    plugins = {p["name"]: p["state"] for p in h.get("/api/v1/plugins", token=key).json["plugins"]}
+    links = [l["url"] for l in h.log_lines() if l["msg"] == "dashboard"]
+    expected = [f"http://127.0.0.1:{h.port}/#key={key}"] if plugins.get("dashboard-web") == "loaded" else []
+    assert links == expected
     assert h.stop() == 0
     # A restart reuses the key, so scripts and bookmarks keep working.
     h2 = start_host(config={"data_dir": str(data), "threads": 1})

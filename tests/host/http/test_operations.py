@@ -58,6 +58,8 @@ def test_listening_line_is_machine_readable(host):
     listening = [l for l in lines if l["msg"] == "listening"]
     assert len(listening) == 1
     assert listening[0]["port"] == host.port and listening[0]["address"] == "127.0.0.1"
+    # Keys come from the configuration here: no key is ever printed in a dashboard link.
+    assert not [l for l in lines if l["msg"] == "dashboard"]
     host.get("/health", token=None)
     for l in host.log_lines():
         assert {"ts", "level", "msg"} <= set(l)
