@@ -6,7 +6,10 @@
 #include "assets/asset_events.hpp"
 #include "cli/ml_command.hpp"
 #include "features/extractors.hpp"
+#include "http/anomaly_routes.hpp"
+#include "http/demand_routes.hpp"
 #include "http/feature_routes.hpp"
+#include "http/reliability_routes.hpp"
 
 namespace roundhouse::plugins {
 namespace {
@@ -30,6 +33,9 @@ std::vector<Registration> ml_registrations() {
       &ml::assets::register_asset_event_schemas,
       &register_cli,
       &ml::http::register_feature_routes,
+      &ml::http::register_reliability_routes,
+      &ml::http::register_demand_routes,
+      &ml::http::register_anomaly_routes,
   };
 }
 
