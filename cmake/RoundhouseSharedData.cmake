@@ -4,12 +4,9 @@
 # README's clean-clone check), <origin>/../shared/data. Sets ROUNDHOUSE_SHARED_DATA_DIR to an absolute
 # path; when nothing is found the tests that need it fail naming the path they looked at.
 function(roundhouse_find_shared_data)
-  if(ROUNDHOUSE_SHARED_DATA_DIR)
-    get_filename_component(found "${ROUNDHOUSE_SHARED_DATA_DIR}" ABSOLUTE)
-    set(ROUNDHOUSE_SHARED_DATA_DIR "${found}" PARENT_SCOPE)
-    return()
-  endif()
-  set(candidates "$ENV{ROUNDHOUSE_SHARED_DATA_DIR}" "${PROJECT_SOURCE_DIR}/../shared/data")
+  # A stale cached value (an older build directory) that holds no data does not stop the search.
+  set(candidates "${ROUNDHOUSE_SHARED_DATA_DIR}" "$ENV{ROUNDHOUSE_SHARED_DATA_DIR}"
+                 "${PROJECT_SOURCE_DIR}/../shared/data")
   find_package(Git QUIET)
   if(GIT_FOUND)
     execute_process(COMMAND "${GIT_EXECUTABLE}" -C "${PROJECT_SOURCE_DIR}" config --get remote.origin.url
@@ -23,7 +20,7 @@ function(roundhouse_find_shared_data)
     if(dir AND EXISTS "${dir}/weibull/reference_cases.json")
       get_filename_component(found "${dir}" ABSOLUTE)
       set(ROUNDHOUSE_SHARED_DATA_DIR "${found}" CACHE PATH
-          "Shared validation data (weibull/, cmapss/) used by the ml tests and benchmarks")
+          "Shared validation data (weibull/, cmapss/) used by the ml tests and benchmarks" FORCE)
       set(ROUNDHOUSE_SHARED_DATA_DIR "${found}" PARENT_SCOPE)
       return()
     endif()
