@@ -22,7 +22,8 @@ roundhouse::Status start(roundhouse::PluginContext& ctx) {
   if (dir) {
     if (!dir->is_string()) return {roundhouse::ErrorCode::invalid_argument, "scripts_dir must be a string"};
     // Inside a Python process (the roundhouse package loads every plugin) start() gives null too.
-    auto started = roundhouse::scripting::ScriptHost::start(std::string(dir->get_string()), this_plugin());
+    auto started = roundhouse::scripting::ScriptHost::start(std::string(dir->get_string()), this_plugin(),
+                                                            ctx.registry(), ctx.plugin_name());
     if (!started) return started.status();
     host = *started;
   }

@@ -35,7 +35,8 @@ Result<boost::json::value> parse(const std::string& text) {
 
 }  // namespace
 
-Result<std::shared_ptr<ScriptHost>> ScriptHost::start(const fs::path& folder, const fs::path& plugin_file) {
+Result<std::shared_ptr<ScriptHost>> ScriptHost::start(const fs::path& folder, const fs::path& plugin_file,
+                                                      Registry& registry, const std::string& provider) {
   if (Py_IsInitialized()) return std::shared_ptr<ScriptHost>();
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) return Error{ErrorCode::invalid_argument, "scripts_dir " + folder.string() + " is not a folder"};
@@ -47,6 +48,10 @@ Result<std::shared_ptr<ScriptHost>> ScriptHost::start(const fs::path& folder, co
     auto reports = py::module_::import("roundhouse.reports");
     auto loaded = reports.attr("load_folder")(folder.string());
     host->scripts_json_ = py::module_::import("json").attr("dumps")(loaded).cast<std::string>();
+    // Before the host starts its projections, so the analytics model picks them up.
+    py::module_::import("roundhouse.kpis").attr("install")(py::capsule(static_cast<void*>(&registry), "roundhouse.Registry.writable"),
+                                                           py::arg("provider") = provider,
+                                                           py::arg("strict") = false);
   } catch (py::error_already_set& e) {
     std::string what = e.what();
     PyEval_SaveThread();

@@ -15,15 +15,19 @@
 
 #include "roundhouse/core/status.hpp"
 #include "roundhouse/http/route.hpp"
+#include "roundhouse/plugin/registry.hpp"
 
 namespace roundhouse::scripting {
 
 class ScriptHost {
  public:
-  // Starts the interpreter and loads `folder`. Inside a process that already runs Python (the
-  // roundhouse package loads every plugin) there is nothing to host: returns nullptr.
+  // Starts the interpreter and loads `folder`; KPIs the scripts define (@rh.kpi) are added to
+  // `registry.kpis` under `provider`, so the analytics plugin serves them. Inside a process that
+  // already runs Python (the roundhouse package loads every plugin) there is nothing to host:
+  // returns nullptr.
   static Result<std::shared_ptr<ScriptHost>> start(const std::filesystem::path& folder,
-                                                   const std::filesystem::path& plugin_file);
+                                                   const std::filesystem::path& plugin_file, Registry& registry,
+                                                   const std::string& provider);
 
   // {"reports": [{name, summary, script}], "scripts": [{script, ok, error}]}
   Result<boost::json::value> listing() const;
