@@ -38,6 +38,8 @@ from ._native import AppendResult, Batch, Event, EventList, EventScan, Projectio
 from ._native import Features, LiveProjection
 from . import kpis
 from .kpis import kpi
+from . import models
+from .models import Model, register_model
 from .reports import report
 
 try:
@@ -150,7 +152,7 @@ def default_plugin_dir() -> str:
 
 __all__ = [
     "ANY", "NO_STREAM", "STREAM_EXISTS", "AppendResult", "Batch", "ConcurrencyError", "CorruptedError",
-    "DuplicateEvent", "Error", "Event", "EventList", "EventScan", "Features", "InternalError", "LiveProjection", "NotFound",
+    "DuplicateEvent", "Error", "Event", "EventList", "EventScan", "Features", "InternalError", "LiveProjection", "Model", "NotFound",
     "PermissionDenied", "PluginError", "ProjectionReplay", "RuleViolation", "SchemaViolation", "Store",
-    "StorageError", "Subscription", "Unavailable", "ValidationError", "default_plugin_dir", "demo", "kpi", "kpis", "open", "report",
+    "StorageError", "Subscription", "Unavailable", "ValidationError", "default_plugin_dir", "demo", "kpi", "kpis", "models", "open", "register_model", "report",
 ]

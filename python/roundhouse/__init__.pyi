@@ -85,3 +85,5 @@ from .reports import report as report
 from .kpis import kpi as kpi
 from . import kpis as kpis
 from . import ml as ml
+from . import models as models
+from .models import Model as Model, register_model as register_model

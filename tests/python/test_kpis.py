@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import roundhouse as rh
-from conftest import PLUGIN_DIR, register_vehicle
-from host_harness import harness
+from conftest import report_failure, small_fleet
+from host_harness import needs_scripting_host, report_failures, scripted_host
 
 WINDOW = ("2000-01-01", "2100-01-01")
 
@@ -39,18 +39,9 @@ def define_door_failures():
     return namespace["DoorFailures"]
 
 
-def report(store, vehicle, system):
-    store.command("report-failure", data={"vehicle_id": vehicle, "system": system, "severity": "minor",
-                                          "service_affecting": True})
-
-
 @pytest.fixture
 def fleet(mem):
-    register_vehicle(mem, "EMU-1", depot="North")
-    register_vehicle(mem, "EMU-2", depot="South")
-    for vehicle, system in [("EMU-1", "doors"), ("EMU-1", "doors"), ("EMU-2", "doors"), ("EMU-2", "hvac")]:
-        report(mem, vehicle, system)
-    return mem
+    return small_fleet(mem, [("EMU-1", "doors"), ("EMU-1", "doors"), ("EMU-2", "doors"), ("EMU-2", "hvac")])
 
 
 def test_a_python_kpi_is_served_beside_the_builtin_ones(fleet):
@@ -64,7 +55,7 @@ def test_a_python_kpi_is_served_beside_the_builtin_ones(fleet):
     assert defs.loc["door_failures", "provider"] == "python"
     series = fleet.kpi_series("door_failures", interval="day", window=7)
     assert series["door_failures"].sum() == 3
-    report(fleet, "EMU-2", "doors")  # new events reach the Python calculator too
+    report_failure(fleet, "EMU-2", "doors")  # new events reach the Python calculator too
     assert fleet.kpi("door_failures", window=WINDOW)["value"] == 4
     assert any(k["name"] == "door_failures" for k in rh.kpis.registered())
 
@@ -123,27 +114,11 @@ def test_bad_kpi_definitions_are_refused(name, cls, text):
         rh.kpi(name)(cls)
 
 
-pytestmark_host = pytest.mark.skipif(not harness.BINARY.exists() or not (PLUGIN_DIR / "scripting.so").exists(),
-                                     reason="host or scripting plugin not built")
-
-
-@pytestmark_host
+@needs_scripting_host
 def test_the_host_serves_a_kpi_from_a_script(tmp_path):
-    scripts = tmp_path / "scripts"
-    scripts.mkdir()
-    (scripts / "doors.py").write_text(textwrap.dedent(KPI_SCRIPT))
-    config = harness.default_config()
-    config["plugins"] = {"scripting": {"scripts_dir": str(scripts)}}
-    host = harness.Host(tmp_path / "host", "memory:", config=config).start()
+    host = scripted_host(tmp_path, "doors.py", textwrap.dedent(KPI_SCRIPT))
     try:
-        for vehicle in ("EMU-1", "EMU-2"):
-            r = host.post("/api/v1/fleet/vehicles", {"number": vehicle, "vehicle_type": "emu_car", "depot": "North",
-                                                     "commissioned_on": "2019-04-01"})
-            assert r.status in (200, 201), r
-        for vehicle, system in [("EMU-1", "doors"), ("EMU-2", "doors"), ("EMU-2", "brakes")]:
-            r = host.post("/api/v1/fleet/failures", {"vehicle_id": vehicle, "system": system, "severity": "minor",
-                                                     "service_affecting": True})
-            assert r.status in (200, 201), r
+        report_failures(host, [("EMU-1", "doors"), ("EMU-2", "doors"), ("EMU-2", "brakes")])
         deadline = time.monotonic() + 60
         while True:  # the host's analytics model follows the log asynchronously
             r = host.get("/api/v1/analytics/kpis/door_failures?from=2000-01-01&to=2100-01-01")

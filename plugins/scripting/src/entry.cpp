@@ -1,8 +1,9 @@
-// scripting: embeds Python and serves reports from the folder in its configuration,
+// scripting: embeds Python and serves reports, KPIs and models from the folder in its configuration,
 // {"plugins": {"scripting": {"scripts_dir": "reports/"}}}. Without scripts_dir its routes list nothing.
 
 #include <dlfcn.h>
 
+#include "model_routes.hpp"
 #include "report_routes.hpp"
 #include "roundhouse/plugin/plugin.hpp"
 #include "script_host.hpp"
@@ -27,10 +28,11 @@ roundhouse::Status start(roundhouse::PluginContext& ctx) {
     if (!started) return started.status();
     host = *started;
   }
-  return roundhouse::scripting::register_report_routes(ctx.registry(), ctx.plugin_name(), host);
+  if (auto st = roundhouse::scripting::register_report_routes(ctx.registry(), ctx.plugin_name(), host); !st) return st;
+  return roundhouse::scripting::register_model_routes(ctx.registry(), ctx.plugin_name(), host);
 }
 
 }  // namespace
 
 ROUNDHOUSE_PLUGIN({.name = "scripting", .version = "0.1.0", .kind = RH_PLUGIN_OTHER,
-                   .description = "Reports written in Python, served at /api/v1/reports/{name}", .start = &start})
+                   .description = "Reports, KPIs and models written in Python, served by the host", .start = &start})

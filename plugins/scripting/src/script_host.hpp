@@ -36,6 +36,13 @@ class ScriptHost {
   Result<boost::json::value> run(const std::string& name, const boost::json::object& params, const Services& services,
                                  const Principal& principal) const;
 
+  // {"models": [{name, class, summary, extractor, feature_params, columns, script}]}
+  Result<boost::json::value> models() const;
+  // Predictions of the rh.Model registered as `name` for a JSON request body ({"rows": [[...]]} or
+  // {"entities", "as_of", "known_at"}); not_found, invalid_argument, or internal with the traceback.
+  Result<boost::json::value> predict(const std::string& name, const std::string& body, const Services& services,
+                                     const Principal& principal) const;
+
  private:
   std::string scripts_json_;  // load_folder's result as JSON text
 };
