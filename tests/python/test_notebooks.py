@@ -16,7 +16,7 @@ NOTEBOOKS = sorted((REPO / "examples" / "notebooks").glob("*.ipynb"))
 
 def test_there_are_notebooks():
     assert [p.name for p in NOTEBOOKS] == ["01_fleet_overview.ipynb", "02_predictive_maintenance_cmapss.ipynb",
-                                           "03_custom_report_and_kpi.ipynb"]
+                                           "03_custom_model_report_and_kpi.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
