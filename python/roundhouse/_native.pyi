@@ -203,6 +203,10 @@ class _Ml:
     @staticmethod
     def auc(score: npt.NDArray[np.float64], label: npt.NDArray[np.float64]) -> float: ...
     @staticmethod
+    def grouped_cv(X: npt.NDArray[np.float64], y: npt.NDArray[np.float64], groups: list[int],
+                   grid: list[_Ml.BoostedTrees], *, folds: int = 5, seed: int = 0,
+                   round_counts: list[int] = ...) -> tuple[list[tuple[_Ml.BoostedTrees, float]], _Ml.BoostedTrees, float]: ...
+    @staticmethod
     def weibull_analysis(body: dict[str, Any], plugin_dir: str = "") -> dict[str, Any]: ...
 
 ml: _Ml

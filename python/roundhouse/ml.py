@@ -172,6 +172,40 @@ def _vector(v: Any, what: str) -> Any:
     return array
 
 
+@dataclasses.dataclass(frozen=True)
+class CvResult:
+    """Grouped cross-validation: ``scores`` (a DataFrame: one row per candidate x round count, its
+    hyperparameters and ``rmse`` over every held-out row), ``best`` (the lowest RMSE's parameters,
+    for ``BoostedTrees(**best)``) and ``best_rmse``."""
+
+    scores: Any
+    best: dict[str, Any]
+    best_rmse: float
+
+
+def grouped_cv(X: Any, y: Any, groups: Any, grid: Sequence[dict[str, Any]] | None = None, *, folds: int = 5,
+               seed: int = 0, round_counts: Iterable[int] = ()) -> CvResult:
+    """K-fold cross-validation of boosted trees grouped by unit (all rows of a group in one fold,
+    so a unit's later rows never help predict its earlier ones), as the ml plugin selects models.
+
+    ``groups``: one integer per row (e.g. the engine number). ``grid``: hyperparameter dicts for
+    :class:`BoostedTrees` (default one candidate with the defaults). ``round_counts``: tree counts
+    scored for every candidate from the same fit (default each candidate's ``rounds``). Runs without
+    the GIL. Raises ValidationError for mismatched lengths, fewer groups than folds, bad parameters.
+    """
+    import numpy as np
+    import pandas as pd
+
+    group_array = np.asarray(getattr(groups, "values", groups))
+    if group_array.ndim != 1 or not np.issubdtype(group_array.dtype, np.integer):
+        raise ValidationError("groups must be a 1-dimensional array of integers (one per row)")
+    candidates = [_ml.BoostedTrees(**params) for params in (grid or [{}])]
+    scores, best, best_rmse = _ml.grouped_cv(_matrix(X), _vector(y, "y"), group_array.astype(int).tolist(), candidates,
+                                             folds=folds, seed=seed, round_counts=[int(r) for r in round_counts])
+    table = pd.DataFrame([{**model.params, "rmse": score} for model, score in scores])
+    return CvResult(scores=table, best=best.params, best_rmse=float(best_rmse))
+
+
 def rmse(predicted: Any, truth: Any) -> float:
     """Root mean squared error."""
     return _ml.rmse(_vector(predicted, "predicted"), _vector(truth, "truth"))
@@ -193,4 +227,4 @@ def auc(score: Any, label: Any) -> float:
     return _ml.auc(_vector(score, "score"), _vector(label, "label"))
 
 
-__all__ = ["BoostedTrees", "WeibullResult", "auc", "mae", "nasa_score", "rmse", "weibull"]
+__all__ = ["BoostedTrees", "CvResult", "WeibullResult", "auc", "grouped_cv", "mae", "nasa_score", "rmse", "weibull"]

@@ -5,6 +5,7 @@
 #include <pybind11/eigen.h>
 #include <pybind11/stl.h>
 
+#include "eval/grouped_cv.hpp"
 #include "eval/metrics.hpp"
 #include "nogil.hpp"
 #include "runtime.hpp"
@@ -100,6 +101,23 @@ void bind_ml(pyb::module_& parent) {
         "predicted"_a, "truth"_a);
   m.def("auc", [](const Eigen::VectorXd& s, const Eigen::VectorXd& l) { return metric<&ml::auc>(s, l, "auc"); },
         "score"_a, "label"_a);
+
+  m.def("grouped_cv", [](const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const std::vector<int>& groups,
+                          const std::vector<PyBoostedTrees>& grid, int folds, std::uint64_t seed,
+                          const std::vector<int>& round_counts) {
+         if (x.rows() != y.size() || static_cast<std::size_t>(y.size()) != groups.size())
+           raise(ErrorCode::invalid_argument, "grouped_cv: X, y and groups need one entry per row (" +
+                                                  std::to_string(x.rows()) + ", " + std::to_string(y.size()) + ", " +
+                                                  std::to_string(groups.size()) + ")");
+         std::vector<ml::BoostedTreesParams> params;
+         for (const auto& g : grid) params.push_back(g.params);
+         ml::CvOptions options{folds, seed, round_counts};
+         auto result = nogil([&] { return ml::grouped_cv(x, y, groups, params, options); });
+         pyb::list scores;
+         for (const auto& s : result.scores) scores.append(pyb::make_tuple(PyBoostedTrees{s.params, nullptr}, s.rmse));
+         return pyb::make_tuple(scores, PyBoostedTrees{result.best.params, nullptr}, result.best.rmse);
+       }, "X"_a, "y"_a, "groups"_a, "grid"_a, pyb::kw_only(), "folds"_a = 5, "seed"_a = 0,
+       "round_counts"_a = std::vector<int>{});
 
   // Supplied life data only: the handler reads the store only for {"system": ...} bodies.
   m.def("weibull_analysis", [](const pyb::dict& body, const std::string& plugin_dir) {

@@ -128,3 +128,29 @@ def test_metrics():
         rh.ml.rmse(p, t[:2])
     with pytest.raises(rh.ValidationError, match="no values"):
         rh.ml.mae([], [])
+
+
+def test_grouped_cv_picks_the_better_candidate(regression):
+    X, y = regression
+    groups = np.arange(len(y)) % 10  # 10 units
+    cv = rh.ml.grouped_cv(X, y, groups, [{"max_depth": 1, "rounds": 5}, {"max_depth": 3, "rounds": 60}], folds=5,
+                          round_counts=[5, 60])
+    assert list(cv.scores.columns[-1:]) == ["rmse"] and len(cv.scores) == 4  # 2 candidates x 2 round counts
+    assert cv.best_rmse == pytest.approx(cv.scores["rmse"].min())
+    assert cv.best["max_depth"] == 3 and cv.best["rounds"] == 60
+    again = rh.ml.grouped_cv(X, y, groups, [{"max_depth": 1, "rounds": 5}, {"max_depth": 3, "rounds": 60}], folds=5,
+                             round_counts=[5, 60])
+    assert again.scores.equals(cv.scores)  # seeded: reproducible
+    rh.ml.BoostedTrees(**cv.best).fit(X, y)
+
+
+@pytest.mark.parametrize("groups, kwargs, text", [
+    (lambda n: np.zeros(n - 1, dtype=int), {}, "one entry per row"),
+    (lambda n: np.zeros(n), {}, "integers"),
+    (lambda n: np.arange(n) % 3, {"folds": 5}, "fold"),
+    (lambda n: np.arange(n) % 10, {"grid": [{"max_depth": -1}]}, "max_depth"),
+])
+def test_grouped_cv_refusals(regression, groups, kwargs, text):
+    X, y = regression
+    with pytest.raises(rh.ValidationError, match=text):
+        rh.ml.grouped_cv(X, y, groups(len(y)), **kwargs)
