@@ -32,8 +32,20 @@ from ._errors import (
     Unavailable,
     ValidationError,
 )
+from ._analytics import AnalyticsMixin as _AnalyticsMixin
+from ._features import FeaturesMixin as _FeaturesMixin
 from ._native import AppendResult, Batch, Event, EventList, EventScan, ProjectionReplay, Subscription
+from ._native import Features, LiveProjection
+from . import kpis
+from .kpis import kpi
+from . import models
+from .models import Model, register_model
 from .reports import report
+
+try:
+    from . import ml
+except ImportError:  # built without the ml plugin
+    pass
 
 __version__: str = _native.__version__
 
@@ -47,7 +59,7 @@ _FLEET_READS = {"vehicle": "vehicles", "failure": "failures", "workorder": "work
                 "work-order": "work-orders", "part": "parts"}
 
 
-class Store(_native.Store):
+class Store(_FeaturesMixin, _AnalyticsMixin, _native.Store):
     """An open event store. See :func:`open`; the methods are documented on each call."""
 
     def command(self, name: str, id: str | None = None, data: Mapping[str, Any] | None = None,
@@ -140,7 +152,7 @@ def default_plugin_dir() -> str:
 
 __all__ = [
     "ANY", "NO_STREAM", "STREAM_EXISTS", "AppendResult", "Batch", "ConcurrencyError", "CorruptedError",
-    "DuplicateEvent", "Error", "Event", "EventList", "EventScan", "InternalError", "NotFound",
+    "DuplicateEvent", "Error", "Event", "EventList", "EventScan", "Features", "InternalError", "LiveProjection", "Model", "NotFound",
     "PermissionDenied", "PluginError", "ProjectionReplay", "RuleViolation", "SchemaViolation", "Store",
-    "StorageError", "Subscription", "Unavailable", "ValidationError", "default_plugin_dir", "demo", "open", "report",
+    "StorageError", "Subscription", "Unavailable", "ValidationError", "default_plugin_dir", "demo", "kpi", "kpis", "models", "open", "register_model", "report",
 ]

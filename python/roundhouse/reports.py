@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 import traceback
 from pathlib import Path
 from typing import Any, Callable
@@ -62,6 +63,7 @@ def load_folder(folder: str) -> list[dict[str, Any]]:
         try:
             spec = importlib.util.spec_from_file_location(f"roundhouse_script_{path.stem}", path)
             module = importlib.util.module_from_spec(spec)
+            sys.modules[spec.name] = module  # so pickle finds its classes (rh.Model.save)
             spec.loader.exec_module(module)
             results.append({"script": path.name, "ok": True, "error": None})
         except BaseException:  # a broken script must not stop the others (nor the host)

@@ -3,6 +3,7 @@
 #include "convert.hpp"
 #include "errors.hpp"
 #include "json_bridge.hpp"
+#include "nogil.hpp"
 #include "roundhouse/history/audit.hpp"
 #include "roundhouse/history/time_travel.hpp"
 #include "store.hpp"
@@ -20,17 +21,6 @@ AsOf as_of(const pyb::object& occurred, const pyb::object& recorded, const char*
 std::optional<std::string> opt_str(const pyb::object& o) {
   if (o.is_none()) return std::nullopt;
   return o.cast<std::string>();
-}
-
-// Runs `f` without the GIL and unwraps its Result.
-template <class F>
-auto nogil(F&& f) {
-  decltype(f()) r = Error{};
-  {
-    pyb::gil_scoped_release release;
-    r = f();
-  }
-  return unwrap(std::move(r));
 }
 
 TimeWindow window(const pyb::object& from, const pyb::object& to, const char* what) {

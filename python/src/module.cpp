@@ -5,7 +5,11 @@
 
 #include "errors.hpp"
 #include "events.hpp"
+#include "features.hpp"
 #include "history.hpp"
+#include "live_projection.hpp"
+#include "ml.hpp"
+#include "python_kpis.hpp"
 #include "replay.hpp"
 #include "roundhouse/plugin/plugin_host.hpp"
 #include "roundhouse/version.hpp"
@@ -36,6 +40,12 @@ PYBIND11_MODULE(_native, m) {
   py::bind_subscribe(m, store);
   py::bind_replay(m, store);
   py::bind_history(m, store);
+  py::bind_features(m, store);
+  py::bind_live_projection(m, store);
+  py::bind_python_kpis(m);
+#ifdef ROUNDHOUSE_PYTHON_WITH_ML
+  py::bind_ml(m);
+#endif
   m.def("default_plugin_dir", [] { return py::resolve_plugin_dir("").string(); },
         "The plugin folder open() uses when none is given ($ROUNDHOUSE_PLUGIN_DIR, else the build or install tree's).");
   m.attr("build_id") = host_build_id();

@@ -115,11 +115,14 @@ std::optional<std::map<std::string, std::string>> match(const std::string& patte
   return params;
 }
 
-pyb::tuple call_route(PyStore& s, const std::string& method, const std::string& path, const pyb::object& body,
-                      const pyb::object& query) {
+}  // namespace
+
+pyb::tuple call_plugin_route(const Registry& registry, std::shared_ptr<EventStore> store, Principal principal,
+                             const std::string& method, const std::string& path, const pyb::object& body,
+                             const pyb::object& query) {
   std::optional<Route> route;
   HttpRequest req;
-  for (const auto& entry : s.registry().routes.list()) {
+  for (const auto& entry : registry.routes.list()) {
     if (entry.value.method != method) continue;
     if (auto params = match(entry.value.pattern, path)) {
       route = entry.value;
@@ -137,8 +140,8 @@ pyb::tuple call_route(PyStore& s, const std::string& method, const std::string& 
   if (!query.is_none())
     for (auto item : pyb::reinterpret_borrow<pyb::dict>(query))
       req.query.emplace(pyb::str(item.first).cast<std::string>(), pyb::str(item.second).cast<std::string>());
-  req.principal = Principal{s.actor(), s.tenant(), {"admin"}};
-  Services services{s.store(), nullptr, &s.registry()};
+  req.principal = std::move(principal);
+  Services services{std::move(store), nullptr, &registry};
   req.services = &services;
   Result<HttpResponse> res = Error{};
   {
@@ -148,6 +151,13 @@ pyb::tuple call_route(PyStore& s, const std::string& method, const std::string& 
   auto response = unwrap(std::move(res));
   pyb::object payload = response.body.empty() ? json_to_py(response.json) : pyb::object(pyb::str(response.body));
   return pyb::make_tuple(response.status, payload);
+}
+
+namespace {
+
+pyb::tuple call_route(PyStore& s, const std::string& method, const std::string& path, const pyb::object& body,
+                      const pyb::object& query) {
+  return call_plugin_route(s.registry(), s.store(), Principal{s.actor(), s.tenant(), {"admin"}}, method, path, body, query);
 }
 
 pyb::tuple run_cli(PyStore& s, const std::string& name, const std::vector<std::string>& args) {

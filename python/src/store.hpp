@@ -35,6 +35,12 @@ class PyStore {
   std::string uri_, tenant_, actor_;
 };
 
+// Runs the plugin route matching METHOD path in-process (no server) for `principal`; (status, JSON
+// body). `store` may be null for routes that need none (analysis of supplied data).
+pybind11::tuple call_plugin_route(const Registry& registry, std::shared_ptr<EventStore> store, Principal principal,
+                                  const std::string& method, const std::string& path, const pybind11::object& body,
+                                  const pybind11::object& query);
+
 pybind11::class_<PyStore, std::shared_ptr<PyStore>> bind_store(pybind11::module_& m);
 
 }  // namespace roundhouse::py

@@ -45,6 +45,21 @@ def register_vehicle(store, number, depot="North", **kw):
     return store.command("register-vehicle", data=body)
 
 
+def small_fleet(store, failures):
+    """EMU-1 (depot North) and EMU-2 (South) with one minor failure per (vehicle, system); returns store."""
+    register_vehicle(store, "EMU-1", depot="North")
+    register_vehicle(store, "EMU-2", depot="South")
+    for vehicle, system in failures:
+        report_failure(store, vehicle, system)
+    return store
+
+
+def report_failure(store, vehicle, system):
+    """A minor, service-affecting failure of `system` on `vehicle`."""
+    store.command("report-failure", data={"vehicle_id": vehicle, "system": system, "severity": "minor",
+                                          "service_affecting": True})
+
+
 @pytest.fixture(scope="session")
 def demo_uri(tmp_path_factory):
     """The small demo fleet (~69k events) in one SQLite file, written once per session."""

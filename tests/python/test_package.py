@@ -18,8 +18,11 @@ def test_package_is_typed_and_documented():
         obj = getattr(rh, name)
         if inspect.isclass(obj) or inspect.isfunction(obj) or inspect.isbuiltin(obj):
             assert obj.__doc__, name
-    for name in ("append", "read_stream", "read_all", "subscribe", "replay", "state_at", "audit_trail"):
+    for name in ("append", "read_stream", "read_all", "subscribe", "replay", "state_at", "audit_trail",
+                 "features", "kpis", "kpi", "kpi_series", "dashboard", "live_projection"):
         assert getattr(rh.Store, name).__doc__, name
+    for name in ("fit", "predict", "features", "fit_store", "predict_store", "save", "load"):
+        assert getattr(rh.Model, name).__doc__, name
 
 
 def test_error_hierarchy_maps_every_code():

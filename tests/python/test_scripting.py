@@ -4,21 +4,13 @@
 Uses the host test harness of tests/host/http (loaded under its own name). The host binary is the
 build's bin/roundhouse ($ROUNDHOUSE_TEST_HOST overrides it)."""
 
-import importlib.util
 import json
-import os
 import textwrap
-from pathlib import Path
 
 import pytest
 
-from conftest import BUILD_DIR, PLUGIN_DIR
-
-_spec = importlib.util.spec_from_file_location(
-    "host_http_harness", Path(__file__).resolve().parents[1] / "host" / "http" / "conftest.py")
-harness = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(harness)
-harness.BINARY = Path(os.environ.get("ROUNDHOUSE_TEST_HOST", BUILD_DIR / "bin" / "roundhouse"))
+from conftest import PLUGIN_DIR
+from host_harness import harness
 
 pytestmark = pytest.mark.skipif(not harness.BINARY.exists() or not (PLUGIN_DIR / "scripting.so").exists(),
                                 reason="host or scripting plugin not built")

@@ -1,8 +1,9 @@
-// scripting: embeds Python and serves reports from the folder in its configuration,
+// scripting: embeds Python and serves reports, KPIs and models from the folder in its configuration,
 // {"plugins": {"scripting": {"scripts_dir": "reports/"}}}. Without scripts_dir its routes list nothing.
 
 #include <dlfcn.h>
 
+#include "model_routes.hpp"
 #include "report_routes.hpp"
 #include "roundhouse/plugin/plugin.hpp"
 #include "script_host.hpp"
@@ -22,14 +23,16 @@ roundhouse::Status start(roundhouse::PluginContext& ctx) {
   if (dir) {
     if (!dir->is_string()) return {roundhouse::ErrorCode::invalid_argument, "scripts_dir must be a string"};
     // Inside a Python process (the roundhouse package loads every plugin) start() gives null too.
-    auto started = roundhouse::scripting::ScriptHost::start(std::string(dir->get_string()), this_plugin());
+    auto started = roundhouse::scripting::ScriptHost::start(std::string(dir->get_string()), this_plugin(),
+                                                            ctx.registry(), ctx.plugin_name());
     if (!started) return started.status();
     host = *started;
   }
-  return roundhouse::scripting::register_report_routes(ctx.registry(), ctx.plugin_name(), host);
+  if (auto st = roundhouse::scripting::register_report_routes(ctx.registry(), ctx.plugin_name(), host); !st) return st;
+  return roundhouse::scripting::register_model_routes(ctx.registry(), ctx.plugin_name(), host);
 }
 
 }  // namespace
 
 ROUNDHOUSE_PLUGIN({.name = "scripting", .version = "0.1.0", .kind = RH_PLUGIN_OTHER,
-                   .description = "Reports written in Python, served at /api/v1/reports/{name}", .start = &start})
+                   .description = "Reports, KPIs and models written in Python, served by the host", .start = &start})

@@ -35,7 +35,8 @@ Result<boost::json::value> parse(const std::string& text) {
 
 }  // namespace
 
-Result<std::shared_ptr<ScriptHost>> ScriptHost::start(const fs::path& folder, const fs::path& plugin_file) {
+Result<std::shared_ptr<ScriptHost>> ScriptHost::start(const fs::path& folder, const fs::path& plugin_file,
+                                                      Registry& registry, const std::string& provider) {
   if (Py_IsInitialized()) return std::shared_ptr<ScriptHost>();
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) return Error{ErrorCode::invalid_argument, "scripts_dir " + folder.string() + " is not a folder"};
@@ -47,6 +48,10 @@ Result<std::shared_ptr<ScriptHost>> ScriptHost::start(const fs::path& folder, co
     auto reports = py::module_::import("roundhouse.reports");
     auto loaded = reports.attr("load_folder")(folder.string());
     host->scripts_json_ = py::module_::import("json").attr("dumps")(loaded).cast<std::string>();
+    // Before the host starts its projections, so the analytics model picks them up.
+    py::module_::import("roundhouse.kpis").attr("install")(py::capsule(static_cast<void*>(&registry), "roundhouse.Registry.writable"),
+                                                           py::arg("provider") = provider,
+                                                           py::arg("strict") = false);
   } catch (py::error_already_set& e) {
     std::string what = e.what();
     PyEval_SaveThread();
@@ -66,28 +71,62 @@ Result<boost::json::value> ScriptHost::listing() const {
   }
 }
 
+namespace {
+
+// The host's store for `principal`'s tenant as a roundhouse.Store (GIL held).
+py::object wrap_store(const Services& services, const Principal& principal) {
+  auto* store = const_cast<std::shared_ptr<EventStore>*>(&services.store);
+  return py::module_::import("roundhouse").attr("Store")(
+      py::capsule(static_cast<void*>(store), "roundhouse.EventStore"),
+      py::capsule(const_cast<void*>(static_cast<const void*>(services.registry)), "roundhouse.Registry"),
+      py::arg("tenant") = principal.tenant, py::arg("actor") = principal.subject);
+}
+
+// Turns a Python (kind, text) outcome into the answer: JSON, or an error with the traceback.
+Result<boost::json::value> outcome(const std::string& what, const std::string& kind, const std::string& text) {
+  if (kind == "not_found") return Error{ErrorCode::not_found, text};
+  if (kind == "invalid") return Error{ErrorCode::invalid_argument, text};
+  if (kind == "error") return Error{ErrorCode::internal, what + " failed:\n" + text};
+  return parse(text);
+}
+
+}  // namespace
+
 Result<boost::json::value> ScriptHost::run(const std::string& name, const boost::json::object& params,
                                            const Services& services, const Principal& principal) const {
   py::gil_scoped_acquire gil;
-  std::string kind, text;
+  std::pair<std::string, std::string> result;
   try {
     py::dict args;
     for (const auto& [k, v] : params) args[py::str(std::string(k))] = py::str(v.is_string() ? std::string(v.get_string()) : "");
-    auto* store = const_cast<std::shared_ptr<EventStore>*>(&services.store);
-    py::object rh = py::module_::import("roundhouse");
-    py::object wrapped = rh.attr("Store")(py::capsule(static_cast<void*>(store), "roundhouse.EventStore"),
-                                          py::capsule(const_cast<void*>(static_cast<const void*>(services.registry)),
-                                                      "roundhouse.Registry"),
-                                          py::arg("tenant") = principal.tenant, py::arg("actor") = principal.subject);
-    auto outcome = py::module_::import("roundhouse.reports").attr("run")(name, wrapped, args).cast<std::pair<std::string, std::string>>();
-    kind = outcome.first;
-    text = outcome.second;
+    result = py::module_::import("roundhouse.reports").attr("run")(name, wrap_store(services, principal), args)
+                 .cast<std::pair<std::string, std::string>>();
   } catch (py::error_already_set& e) {
     return Error{ErrorCode::internal, "report '" + name + "' could not run: " + e.what()};
   }
-  if (kind == "not_found") return Error{ErrorCode::not_found, text};
-  if (kind == "error") return Error{ErrorCode::internal, "report '" + name + "' failed:\n" + text};
-  return parse(text);
+  return outcome("report '" + name + "'", result.first, result.second);
+}
+
+Result<boost::json::value> ScriptHost::models() const {
+  py::gil_scoped_acquire gil;
+  try {
+    return parse(py::module_::import("roundhouse.models").attr("listing")().cast<std::string>());
+  } catch (py::error_already_set& e) {
+    return Error{ErrorCode::internal, std::string("listing models failed: ") + e.what()};
+  }
+}
+
+Result<boost::json::value> ScriptHost::predict(const std::string& name, const std::string& body, const Services& services,
+                                               const Principal& principal) const {
+  py::gil_scoped_acquire gil;
+  std::pair<std::string, std::string> result;
+  try {
+    result = py::module_::import("roundhouse.models").attr("run_predict")(name, wrap_store(services, principal), body)
+                 .cast<std::pair<std::string, std::string>>();
+  } catch (py::error_already_set& e) {
+    return Error{ErrorCode::internal, "model '" + name + "' could not run: " + e.what()};
+  }
+  return outcome("model '" + name + "'", result.first, result.second);
 }
 
 }  // namespace roundhouse::scripting

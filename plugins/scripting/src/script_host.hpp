@@ -15,15 +15,19 @@
 
 #include "roundhouse/core/status.hpp"
 #include "roundhouse/http/route.hpp"
+#include "roundhouse/plugin/registry.hpp"
 
 namespace roundhouse::scripting {
 
 class ScriptHost {
  public:
-  // Starts the interpreter and loads `folder`. Inside a process that already runs Python (the
-  // roundhouse package loads every plugin) there is nothing to host: returns nullptr.
+  // Starts the interpreter and loads `folder`; KPIs the scripts define (@rh.kpi) are added to
+  // `registry.kpis` under `provider`, so the analytics plugin serves them. Inside a process that
+  // already runs Python (the roundhouse package loads every plugin) there is nothing to host:
+  // returns nullptr.
   static Result<std::shared_ptr<ScriptHost>> start(const std::filesystem::path& folder,
-                                                   const std::filesystem::path& plugin_file);
+                                                   const std::filesystem::path& plugin_file, Registry& registry,
+                                                   const std::string& provider);
 
   // {"reports": [{name, summary, script}], "scripts": [{script, ok, error}]}
   Result<boost::json::value> listing() const;
@@ -31,6 +35,13 @@ class ScriptHost {
   // not_found, or internal with the Python traceback in the message.
   Result<boost::json::value> run(const std::string& name, const boost::json::object& params, const Services& services,
                                  const Principal& principal) const;
+
+  // {"models": [{name, class, summary, extractor, feature_params, columns, script}]}
+  Result<boost::json::value> models() const;
+  // Predictions of the rh.Model registered as `name` for a JSON request body ({"rows": [[...]]} or
+  // {"entities", "as_of", "known_at"}); not_found, invalid_argument, or internal with the traceback.
+  Result<boost::json::value> predict(const std::string& name, const std::string& body, const Services& services,
+                                     const Principal& principal) const;
 
  private:
   std::string scripts_json_;  // load_folder's result as JSON text
