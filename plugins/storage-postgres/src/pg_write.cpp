@@ -462,7 +462,9 @@ Result<std::unique_ptr<WriteTransaction>> Writer::begin() {
 
 void Writer::ahead_opened() {
   if (!releaser_.joinable() && !stopping_) releaser_ = std::thread([this] { release_idle(); });
-  cv_.notify_all();
+  // A releaser waiting for an earlier deadline looks again then; waking it per commit would only
+  // cost a context switch.
+  if (releaser_idle_) cv_.notify_all();
 }
 
 // Rolls back a transaction begun ahead that nobody used within kAheadHold.
@@ -470,7 +472,9 @@ void Writer::release_idle() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
     if (!state_.ahead) {
+      releaser_idle_ = true;
       cv_.wait(lock);
+      releaser_idle_ = false;
       continue;
     }
     const auto deadline = state_.ahead->since + kAheadHold;

@@ -93,6 +93,7 @@ class Writer {
   std::condition_variable cv_;  // the releaser waits on it (with mu_)
   std::thread releaser_;
   bool stopping_ = false;
+  bool releaser_idle_ = true;  // waiting without a deadline: needs a wake-up for a new ahead
 };
 
 }  // namespace roundhouse::postgres
