@@ -1,6 +1,7 @@
 // storage-postgres specific: a store written by an older schema version is upgraded when opened.
 // Version 2 drops the foreign key from events to streams (the write path finds each event's
-// stream row by key itself); a version-1 store keeps its events and streams and takes appends
+// stream row by key itself), version 3 the stream's version column (its events' last version is
+// the version); a version-1 store keeps its events, streams and versions and takes appends
 // afterwards, and an event can still not be stored without its stream's row.
 #include "postgres_test_support.hpp"
 
@@ -28,12 +29,19 @@ TEST_F(PostgresUpgrade, VersionOneStoreIsUpgradedAndKeepsItsEvents) {
     ASSERT_TRUE(store->append({{"vehicle", "A"}, EV::any(), {event("Tick"), event("Tick")}, "depot"}).ok());
     store->close();
   }
-  // Turn it back into what schema version 1 left: the foreign key, and no record of version 2.
+  // Turn it back into what schema version 1 left: the foreign key, each stream's version in its
+  // row, and no record of the later versions.
   AdminSession admin(base_uri_);
   ASSERT_TRUE(admin.ok()) << admin.error();
   ASSERT_TRUE(admin.column("ALTER TABLE " + table("events") + " ADD CONSTRAINT events_stream_pk_fkey "
                            "FOREIGN KEY (stream_pk) REFERENCES " + table("streams") + " (stream_pk)"));
+  ASSERT_TRUE(admin.column("ALTER TABLE " + table("streams") + " ADD COLUMN version BIGINT NOT NULL DEFAULT 0"));
+  ASSERT_TRUE(admin.column("UPDATE " + table("streams") + " s SET version = (SELECT max(version) FROM " +
+                           table("events") + " e WHERE e.stream_pk = s.stream_pk)"));
   ASSERT_TRUE(admin.column("DELETE FROM " + table("schema_migrations") + " WHERE version >= 2"));
+  const std::string version_column = "SELECT count(*) FROM information_schema.columns WHERE table_schema = '" +
+                                     schema_ + "' AND table_name = 'streams' AND column_name = 'version'";
+  ASSERT_EQ(scalar(admin, version_column), "1");
   const std::string fk_count = "SELECT count(*) FROM pg_constraint WHERE conrelid = '" + table("events") +
                                "'::regclass AND contype = 'f'";
   ASSERT_EQ(scalar(admin, fk_count), "1");
@@ -41,7 +49,15 @@ TEST_F(PostgresUpgrade, VersionOneStoreIsUpgradedAndKeepsItsEvents) {
   auto store = open_store();
   ASSERT_TRUE(store);
   EXPECT_EQ(scalar(admin, fk_count), "0");
-  EXPECT_EQ(scalar(admin, "SELECT max(version) FROM " + table("schema_migrations")), "2");
+  EXPECT_EQ(scalar(admin, version_column), "0");
+  EXPECT_EQ(scalar(admin, "SELECT max(version) FROM " + table("schema_migrations")), "3");
+  auto head = store->read_stream(rh::StreamId{"vehicle", "A"}, rh::ReadStreamOptions{});
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->back().version, 2u);
+  // The version comes from the events now: a wrong expectation is still refused.
+  auto stale = store->append({{"vehicle", "A"}, EV::exact(1), {event("Tick")}, "depot"});
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, rh::ErrorCode::wrong_expected_version);
   auto more = store->append({{"vehicle", "A"}, EV::exact(2), {event("Tick")}, "depot"});
   ASSERT_TRUE(more.ok()) << more.error().message;
   EXPECT_EQ(more->positions, (std::vector<rh::Position>{3}));

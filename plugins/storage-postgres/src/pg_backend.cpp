@@ -120,8 +120,9 @@ class PgBackend final : public LogBackend {
     Params p;
     p.add(stream.type);
     p.add(stream.id);
-    auto r = (**lease)->query("SELECT version, tenant FROM streams WHERE aggregate_type = $1::text AND "
-                              "aggregate_id = $2::text",
+    auto r = (**lease)->query(std::string("SELECT ") + kStreamVersionSql +
+                                  ", s.tenant FROM streams s WHERE s.aggregate_type = $1::text AND "
+                                  "s.aggregate_id = $2::text",
                               p);
     if (!r) return r.error();
     StreamHead head;

@@ -69,18 +69,20 @@ constexpr const char* kTryLockSql = "SELECT pg_try_advisory_xact_lock($1::bigint
 constexpr const char* kTipSql = "SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1";
 // The heads of the asked streams ($1 types, $2 ids): the streams that have a row; a stream
 // without one does not exist yet (version 0).
-constexpr const char* kHeadsSql =
-    "SELECT k.t, k.i, s.version, s.tenant FROM unnest($1::text[], $2::text[]) AS k (t, i) "
-    "JOIN streams s ON s.aggregate_type = k.t AND s.aggregate_id = k.i";
+const std::string kHeadsSql = std::string("SELECT k.t, k.i, ") + kStreamVersionSql +
+                              ", s.tenant FROM unnest($1::text[], $2::text[]) AS k (t, i) "
+                              "JOIN streams s ON s.aggregate_type = k.t AND s.aggregate_id = k.i";
 constexpr const char* kFindSql =
     "SELECT e.event_id, e.position, s.aggregate_type, s.aggregate_id, e.version FROM events e "
     "JOIN streams s ON s.stream_pk = e.stream_pk WHERE e.event_id = ANY($1::bytea[])";
-// Every stream a commit appends to, at its new head: created when it has no row yet, advanced
-// otherwise. Runs before the events' INSERT, which finds each event's stream row by its key.
-constexpr const char* kHeadsUpsertSql =
-    "INSERT INTO streams AS s (aggregate_type, aggregate_id, version, tenant) "
-    "SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) "
-    "ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE SET version = excluded.version, tenant = excluded.tenant";
+// The rows of the streams a commit creates (its events start at version 1), before the events'
+// INSERT, which finds each event's stream row by its key. A stream's row never changes after that
+// (its version is its events', its tenant is fixed), so a commit to existing streams writes no
+// stream row at all. Streams are created only under the log's lock, after their head was read as
+// absent, so the INSERT cannot meet an existing row; if it ever did, it fails and the
+// transaction rolls back.
+constexpr const char* kStreamsInsertSql =
+    "INSERT INTO streams (aggregate_type, aggregate_id, tenant) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])";
 // A stream without a row would give a NULL stream_pk, which the NOT NULL constraint refuses: an
 // event is never dropped silently.
 constexpr const char* kInsertSql =
@@ -219,7 +221,7 @@ class PgWrite final : public WriteTransaction {
         types.add(ask[k].type);
         names.add(ask[k].id);
       }
-      reads.push_back(statement(kHeadsSql, {types.bytes(), names.bytes()}));
+      reads.push_back(statement(kHeadsSql.c_str(), {types.bytes(), names.bytes()}));
     }
     const std::size_t head_statements = reads.size();
     for (std::size_t first = 0; first < ids.size(); first += kWriteChunk) {
@@ -271,31 +273,24 @@ class PgWrite final : public WriteTransaction {
     return view;
   }
 
-  // Queues the head of every stream the events advance (one upsert per kWriteChunk streams,
-  // creating the rows of new streams), then one INSERT ... SELECT FROM unnest(...) per
-  // kWriteChunk events; commit() sends them. Needs no reads: each event finds its stream's row by
-  // key on the server.
+  // Queues the rows of the streams the events create (one INSERT per kWriteChunk new streams),
+  // then one INSERT ... SELECT FROM unnest(...) per kWriteChunk events; commit() sends them. Needs
+  // no reads: each event finds its stream's row by key on the server.
   Status insert(std::span<const RecordedEvent> events) override {
-    std::vector<const RecordedEvent*> last;  // per stream, its last event, in first-seen order
-    std::unordered_map<StreamId, std::size_t, StreamKeyHash> slot;
+    std::vector<const RecordedEvent*> created;  // the first event of each new stream
     for (const auto& e : events) {
-      auto [it, fresh] = slot.emplace(e.stream, last.size());
-      if (fresh) last.push_back(&e);
-      else if (e.version > last[it->second]->version) last[it->second] = &e;
+      if (e.version == 1) created.push_back(&e);
+      known_[e.stream] = StreamHead{e.version, e.tenant};  // the head once this commits (events are in order)
       if (!last_ || e.position > last_->position) last_ = ChainTip{e.position, e.hash, e.recorded_at};
     }
-    for (std::size_t first = 0; first < last.size(); first += kWriteChunk) {
-      BinaryArray type(BinaryArray::kText), id(BinaryArray::kText), version(BinaryArray::kInt8),
-          tenant(BinaryArray::kText);
-      for (std::size_t k = first; k < std::min(last.size(), first + kWriteChunk); ++k) {
-        const RecordedEvent& e = *last[k];
-        type.add(e.stream.type);
-        id.add(e.stream.id);
-        version.add(static_cast<std::int64_t>(e.version));
-        tenant.add(e.tenant);
-        known_[e.stream] = StreamHead{e.version, e.tenant};  // what the head is once this commits
+    for (std::size_t first = 0; first < created.size(); first += kWriteChunk) {
+      BinaryArray type(BinaryArray::kText), id(BinaryArray::kText), tenant(BinaryArray::kText);
+      for (std::size_t k = first; k < std::min(created.size(), first + kWriteChunk); ++k) {
+        type.add(created[k]->stream.type);
+        id.add(created[k]->stream.id);
+        tenant.add(created[k]->tenant);
       }
-      queued_.push_back(statement(kHeadsUpsertSql, {type.bytes(), id.bytes(), version.bytes(), tenant.bytes()}));
+      queued_.push_back(statement(kStreamsInsertSql, {type.bytes(), id.bytes(), tenant.bytes()}));
     }
     for (std::size_t first = 0; first < events.size(); first += kWriteChunk) {
       BinaryArray position(BinaryArray::kInt8), type(BinaryArray::kText), name(BinaryArray::kText),

@@ -49,6 +49,12 @@ struct AheadTxn {
   std::chrono::steady_clock::time_point since;
 };
 
+// A stream's current version, as a scalar subquery on `streams s`: the version of its last
+// event, from the (stream_pk, version) index. Streams rows do not carry it (schema version 3), so
+// a commit to existing streams writes no stream row.
+constexpr const char* kStreamVersionSql =
+    "COALESCE((SELECT e.version FROM events e WHERE e.stream_pk = s.stream_pk ORDER BY e.version DESC LIMIT 1), 0)";
+
 // Session settings of a writer connection (plans of key lookups that stay right as tables grow).
 Status configure_writer(Connection& c);
 
