@@ -11,9 +11,9 @@ namespace roundhouse::postgres {
 // applies migrations.
 //
 // Thread-safety: one write transaction at a time per process (a mutex held by the
-// WriteTransaction) on one writer connection; across processes and hosts, each write transaction
-// takes pg_advisory_xact_lock(key of this log) before it reads the tip, which serialises writers
-// and keeps positions gap-free in commit order. Reads run concurrently on a pool of connections,
+// WriteTransaction) on one writer connection (pg_write.hpp); across processes and hosts, each
+// write transaction holds the advisory lock of this log before it reads the tip, which serialises
+// writers and keeps positions gap-free in commit order. Reads run concurrently on a pool of connections,
 // each statement seeing the last committed state. A connection that lost the server is replaced
 // on its next use.
 Result<std::shared_ptr<LogBackend>> open_backend(const StoreUri& uri);

@@ -175,19 +175,24 @@ Result<Rows> Connection::query(const std::string& sql, const Params& p, bool cac
   return run("statement", [&] { return send_query(sql, p, cache); });
 }
 
-Result<std::vector<Rows>> Connection::pipeline(const std::vector<Statement>& statements) {
+Result<std::vector<Rows>> Connection::pipeline(const std::vector<Statement>& statements,
+                                               std::vector<Rows>* completed) {
   std::vector<Rows> out;
   auto last = run("pipeline of " + std::to_string(statements.size()) + " statements, from \"" +
                       abbreviated(statements.empty() ? "" : statements.front().sql) + "\"",
                   [&] { return send_pipeline(statements, out); });
-  if (!last) return last.error();
+  if (!last) {
+    if (completed) *completed = std::move(out);
+    return last.error();
+  }
   return out;
 }
 
 // Queues every statement (a Parse first for SQL not yet prepared on this connection), then one
 // Sync, and collects the results in order. Nonblocking while queueing, so a large pipeline cannot
 // deadlock with the server writing results back (PQgetResult flushes what is left while it
-// reads). Answers the first failed result, else the last one.
+// reads). Answers the first failed result, else the last one; on failure `out` keeps the rows
+// of the statements before it.
 Rows Connection::send_pipeline(const std::vector<Statement>& statements, std::vector<Rows>& out) {
   out.clear();
   if (PQenterPipelineMode(conn_) != 1) return Rows();
@@ -243,7 +248,6 @@ Rows Connection::send_pipeline(const std::vector<Statement>& statements, std::ve
   // itself failed): start afresh rather than leave the connection unusable.
   if (PQexitPipelineMode(conn_) != 1 && !broken()) (void)reset();
   if (failed || out.size() != statements.size()) {
-    out.clear();
     return failure;  // null when libpq itself failed: error() reports PQerrorMessage
   }
   return Rows(PQmakeEmptyPGresult(conn_, PGRES_COMMAND_OK));

@@ -98,8 +98,10 @@ class Connection {
   // Sends the statements in one round trip (libpq pipeline mode: each is executed in order as its
   // own statement, with its own snapshot) and answers each one's rows, in order. The first
   // failure is the error; the server skips the statements after it. Retried on a reset
-  // connection like query() when the connection was idle and healthy before.
-  Result<std::vector<Rows>> pipeline(const std::vector<Statement>& statements);
+  // connection like query() when the connection was idle and healthy before. On failure,
+  // `completed` (when given) receives the rows of the statements that succeeded before it.
+  Result<std::vector<Rows>> pipeline(const std::vector<Statement>& statements,
+                                     std::vector<Rows>* completed = nullptr);
   // COMMIT, checking that the server really committed (a failed transaction answers ROLLBACK).
   // `before` (statements ending in ';') goes in the same round trip. If the connection drops
   // while COMMIT is in flight the outcome is unknown; the error says so.
