@@ -6,6 +6,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "engine/engine_detail.hpp"
 #include "engine/sync_engine.hpp"
 #include "engine/value_json.hpp"
 #include "fleet_plugin.hpp"
@@ -315,4 +316,22 @@ TEST_F(SyncEngineTest, ADepotTabletPullsOnlyItsDepot) {
   auto cs = rs::wire::decode_change_set(p->changes).value();
   east.replica.on_pulled(cs, 0, p->cursor, 0);
   EXPECT_EQ(east.replica.state().size(), 4u);
+}
+
+TEST_F(SyncEngineTest, AKeyThatIsNotUtf8IsRefusedAndNothingIsStored) {
+  auto t = tablet("tab-1", "");
+  t.write(std::string("checklist/C-\xff\xfe/item"), std::string("x"));
+  auto out = engine_->push(t.id, 1, rs::wire::encode(t.replica.batch()), rh::Principal{"j.smith", "acme", {"writer"}},
+                           &services_);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().code, rh::ErrorCode::invalid_argument);
+  EXPECT_EQ(out.error().message, "a sync key is not valid UTF-8");  // the bytes are not echoed
+  EXPECT_TRUE(events("sync-log", "changes").empty());
+  auto p = engine_->pull(t.id, 0, "j.smith", &services_);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->ops_out, 0u);
+  for (const char* ok : {"checklist/C-\xc3\xa9/item", "work_order/WO-\xe2\x82\xac/notes", "a/b/\xf0\x9f\x9a\x86"})
+    EXPECT_TRUE(rs::engine_detail::check_key(ok).ok()) << ok;
+  for (const char* bad : {"a/b/\xc0\xaf", "a/b/\xed\xa0\x80", "a/b/\xf4\x90\x80\x80", "a/b/\xe2\x82"})
+    EXPECT_FALSE(rs::engine_detail::check_key(bad).ok()) << bad;
 }

@@ -163,3 +163,54 @@ def test_a_bad_sync_configuration_stops_only_the_sync_plugin(start_host):
     assert host.get("/api/v1/sync/strategies").status == 404
     assert host.get("/health", token=None).status == 200
     assert "newest" in host.log()
+
+
+def test_resolving_a_fleet_conflict_runs_the_command_and_bad_input_changes_nothing(start_host, tmp_path):
+    from conftest import default_config
+    config = default_config()
+    config["plugins"] = {"sync": {"conflicts": {"vehicle": {"status": "manual"}}}}
+    host = start_host(config=config)
+    fleet_setup(host)
+    a = Device(host, tmp_path / "a.rhs", "tablet-a")
+    b = Device(host, tmp_path / "b.rhs", "tablet-b")
+    a.register(), b.register()
+    a.write("vehicle/EMU-E1/status", "under_maintenance")
+    b.write("vehicle/EMU-E1/status", "standby")              # concurrent: kept for a person
+    assert a.sync()["refused"] == []
+    r = b.sync()
+    assert r["conflicts"] == ["vehicle/EMU-E1/status"] and r["refused"] == [], r
+    # the first device's value went to the fleet; the conflicting one waits for the person
+    assert host.get("/api/v1/fleet/vehicles/EMU-E1").json["state"]["status"] == "under_maintenance"
+    [c] = host.get("/api/v1/sync/conflicts", token=READER).json["conflicts"]
+    assert {(v["device_id"], v["value"]) for v in c["values"]} == {
+        ("tablet-a", "under_maintenance"), ("tablet-b", "standby")}
+
+    vehicle_events = len(events(host, "vehicle", "EMU-E1"))
+    unknown = "vehicle/EMU-E1/depot".encode().hex()
+    bad = [
+        (f"/api/v1/sync/conflicts/{unknown}/resolve", {"value": "x"}, 404),        # no conflict on that key
+        ("/api/v1/sync/conflicts/deadbeef/resolve", {"value": "x"}, 404),           # no such key at all
+        ("/api/v1/sync/conflicts/not-hex/resolve", {"value": "x"}, 400),
+        (f"/api/v1/sync/conflicts/{c['id']}/resolve", {}, 400),                     # no value
+        (f"/api/v1/sync/conflicts/{c['id']}/resolve", {"value": {"a": 1}}, 400),    # not a scalar
+        (f"/api/v1/sync/conflicts/{c['id']}/resolve", {"value": "scrapped"}, 422),  # the fleet refuses it
+    ]
+    for path, body, status in bad:
+        r = host.post(path, body)
+        assert r.status == status, (path, body, r)
+        assert r.headers.get("content-type", "").startswith("application/problem+json"), r
+    assert host.post(f"/api/v1/sync/conflicts/{c['id']}/resolve", {"value": "standby"}, token=READER).status == 403
+    # nothing changed: the conflict is still open, the vehicle untouched
+    assert [x["key"] for x in host.get("/api/v1/sync/conflicts").json["conflicts"]] == ["vehicle/EMU-E1/status"]
+    assert len(events(host, "vehicle", "EMU-E1")) == vehicle_events
+
+    supervisor = jwt_for("s.smith", ["writer"])
+    r = host.post(f"/api/v1/sync/conflicts/{c['id']}/resolve", {"value": "standby"}, token=supervisor)
+    assert r.status == 200, r
+    assert host.get("/api/v1/fleet/vehicles/EMU-E1").json["state"]["status"] == "standby"
+    last = events(host, "vehicle", "EMU-E1")[-1]
+    assert last["type"] == "VehicleStatusChanged" and last["metadata"]["actor"] == "s.smith", last
+    [done] = host.get("/api/v1/sync/conflicts?status=resolved").json["conflicts"]
+    assert (done["strategy"], done["value"], done["resolved_by"]) == ("manual", "standby", "s.smith")
+    a.sync(), b.sync()
+    assert a.show()["fields"]["vehicle/EMU-E1/status"] == ["standby"] == b.show()["fields"]["vehicle/EMU-E1/status"]

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "base64.hpp"
+#include "engine_detail.hpp"
 #include "sync_config.hpp"
 #include "sync_engine.hpp"
 #include "value_json.hpp"
@@ -172,6 +173,9 @@ Result<HttpResponse> strategies(const HttpRequest& req) {
 Result<HttpResponse> resolve(const HttpRequest& req) {
   auto key = unhex(req.path_params.at("id"));
   if (!key) return Error{ErrorCode::invalid_argument, "a conflict id is the hex form of its key (see GET /api/v1/sync/conflicts)"};
+  // No conflict is on a key the engine would refuse (and its bytes must not reach the answer).
+  if (!engine_detail::check_key(*key))
+    return Error{ErrorCode::not_found, "no open conflict has id '" + req.path_params.at("id") + "'"};
   if (!req.json.is_object() || !req.json.get_object().contains("value"))
     return Error{ErrorCode::invalid_argument, "the body must be {\"value\": <the resolved value>}"};
   auto value = value_from_json(req.json.get_object().at("value"));
