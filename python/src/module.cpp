@@ -3,6 +3,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include "error_translation.hpp"
 #include "errors.hpp"
 #include "events.hpp"
 #include "features.hpp"
@@ -25,10 +26,7 @@ PYBIND11_MODULE(_native, m) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const py::NativeError& e) {
-      pyb::object cls = pyb::module_::import("roundhouse._errors").attr("error_class_for")(std::string(to_string(e.error().code)));
-      pyb::object exc = cls(e.error().message);
-      exc.attr("code") = std::string(to_string(e.error().code));
-      PyErr_SetObject(cls.ptr(), exc.ptr());
+      py::set_python_error(e);
     } catch (const pyb::cast_error& e) {
       // An argument of the wrong type met inside a binding (e.g. tenant=5): bad input, not a bug.
       pyb::object cls = pyb::module_::import("roundhouse._errors").attr("ValidationError");

@@ -29,6 +29,42 @@ class DeviceStoreTest : public ::testing::Test {
   fs::path dir_, path_;
 };
 
+TEST_F(DeviceStoreTest, DeadLettersSurviveReopenAndAreRetriedOrDiscardedOnce) {
+  {
+    auto s = DeviceStore::create(path_, "tablet-a", 2);
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE((*s)->write("work_order/WO-1/status", std::string("completed"), 1'700'000'000'000).ok());
+    auto added = (*s)->add("work_order/WO-1/labour", 1.5, 1'700'000'000'000);
+    ASSERT_TRUE(added.ok());
+    EXPECT_EQ((*s)->replica().state().entries().count("work_order/WO-1/labour+2.2"), 1u);
+    ASSERT_TRUE((*s)->record_ack(2).ok());
+    DeadLetter d{1, "work_order/WO-1/status", std::string("completed"), "rule_violation", 409, "it was cancelled"};
+    EXPECT_TRUE((*s)->record_refusal(d).value());
+    EXPECT_FALSE((*s)->record_refusal(d).value()) << "a repeated reply lists it once";
+    DeadLetter e{2, "work_order/WO-1/labour+2.2", 1.5, "forbidden", 403, "not your depot"};
+    EXPECT_TRUE((*s)->record_refusal(e).value());
+  }
+  auto s = DeviceStore::open(path_);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ((*s)->dead_letters().size(), 2u);
+  EXPECT_EQ((*s)->dead_letters().at(1).reason, "it was cancelled");
+  EXPECT_EQ((*s)->dead_letters().at(2).value, Value{1.5});
+  EXPECT_EQ((*s)->replica().pending(), 0u) << "refused operations never block the queue";
+  auto again = (*s)->retry(1, 1'700'000'001'000);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->counter, 3u);
+  EXPECT_EQ((*s)->replica().pending(), 1u);
+  ASSERT_TRUE((*s)->discard(2).ok());
+  EXPECT_EQ((*s)->discard(2).error().code, ErrorCode::not_found);
+  EXPECT_EQ((*s)->retry(7, 0).error().code, ErrorCode::not_found);
+  DeadLetter d{1, "work_order/WO-1/status", std::string("completed"), "rule_violation", 409, "again"};
+  EXPECT_FALSE((*s)->record_refusal(d).value()) << "a settled letter does not come back";
+  s = DeviceStore::open(path_);
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE((*s)->dead_letters().empty());
+  EXPECT_EQ((*s)->replica().pending(), 1u);
+}
+
 TEST_F(DeviceStoreTest, ReopenRestoresStateQueueAcksPullsAndClock) {
   ChangeSet server_state;
   {

@@ -2,19 +2,24 @@
 // pulls over a network that drops, duplicates, reorders and partitions, with device clocks hours
 // apart and devices crashing (losing whatever they had not yet persisted). Per seed it asserts that
 // after the network heals all replicas converge, no acknowledged operation is lost, the surviving
-// values are exactly the writes nobody overwrote, and causal order holds at every step.
+// values are exactly the writes nobody overwrote, and causal order holds at every step. Seeds
+// rotate through the conflict strategies: after each accepted push the server settles the batch's
+// concurrent values as the engine does (a server write replacing them, settle.hpp), except under
+// manual, where they stay.
 //
 // ROUNDHOUSE_SYNC_SIM_SEEDS=N runs N seeds instead of the default (e.g. 100000 for a soak).
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "engine/settle.hpp"
 #include "protocol/device_replica.hpp"
 #include "protocol/server_log.hpp"
 #include "roundhouse/sync/wire.hpp"
@@ -29,6 +34,9 @@ using testing::Rng;
 
 constexpr std::int64_t kEpoch = 1'700'000'000'000;
 constexpr std::int64_t kHour = 3'600'000;
+constexpr ReplicaId kServer = 1'000'000;  // the server's own replica (its settlement writes)
+constexpr Strategy kStrategies[] = {Strategy::manual, Strategy::timestamp, Strategy::server_wins,
+                                    Strategy::client_wins, Strategy::version};
 
 struct Msg {
   enum Kind { push, push_reply, pull, pull_reply } kind;
@@ -47,12 +55,14 @@ struct OpRecord {
 };
 
 struct Stats {
-  std::uint64_t ops = 0, crashes = 0, clamped = 0, dropped = 0, duplicated = 0, resent = 0, stale_pulls = 0;
+  std::uint64_t ops = 0, crashes = 0, clamped = 0, dropped = 0, duplicated = 0, resent = 0, stale_pulls = 0,
+                settled = 0;
 };
 
 class Simulation {
  public:
-  explicit Simulation(std::uint64_t seed) : rng_(seed), server_clock_(1'000'000, 60'000) {
+  explicit Simulation(std::uint64_t seed)
+      : rng_(seed), server_clock_(kServer, 60'000), strategy_(kStrategies[seed % std::size(kStrategies)]) {
     const std::size_t n = 2 + rng_.below(5);
     for (std::size_t i = 0; i < n; ++i) {
       devices_.emplace_back(static_cast<ReplicaId>(i + 1));
@@ -189,11 +199,13 @@ class Simulation {
       case Msg::push: {
         auto batch = wire::decode_change_set(m.bytes);
         ASSERT_TRUE(batch.ok()) << batch.error().message;
+        const std::uint64_t before = server_.acked(dev.id());
         auto reply = server_.push(dev.id(), m.n, *batch);
         ASSERT_TRUE(reply.ok()) << reply.error().message;
         if (!reply->applied) ++stats_.resent;
         for (const auto& [_, reg] : batch->entries())
           for (const auto& [__, fv] : reg) server_clock_.observe(fv.ts, now_);
+        if (reply->applied) settle_batch(*batch, dev.id(), before);
         check_causal(server_.state(), "server");
         send({Msg::push_reply, m.device, {}, reply->acked});
         break;
@@ -219,6 +231,31 @@ class Simulation {
     stats_.clamped = server_clock_.clamped();
   }
 
+  // The server settles each key of the batch that now holds concurrent values by the seed's strategy:
+  // one server write replacing them with the chosen value (recorded like any operation).
+  void settle_batch(const ChangeSet& batch, ReplicaId device, std::uint64_t acked_before) {
+    for (const auto& [key, _] : batch.entries()) {
+      const auto* reg = server_.state().get(key);
+      if (!reg || reg->size() < 2) continue;
+      std::vector<ConflictCandidate> candidates;
+      for (const auto& [dot, fv] : *reg)
+        candidates.push_back({fv.value, fv.ts, dot, dot.replica == kServer ? "server" : "device",
+                              dot.replica == device && dot.counter > acked_before});
+      const Settlement s = sync::settle(strategy_, candidates, nullptr, key);
+      if (s.kind == Settlement::Kind::keep) continue;
+      OpRecord rec{key, s.value, server_.state().context(), {}};
+      CausalContext ctx;
+      for (const auto& [dot, __] : *reg) ctx.insert(dot), rec.replaced.insert(dot);
+      const Dot dot{kServer, server_.state().context().max(kServer) + 1};
+      ctx.insert(dot);
+      ChangeSet::Entries entries;
+      entries[key].emplace(dot, FieldValue{s.value, server_clock_.now(now_)});
+      server_.commit(kServer, ChangeSet::from_parts(std::move(entries), std::move(ctx)), dot.counter);
+      ops_.emplace(dot, std::move(rec));
+      ++stats_.settled;
+    }
+  }
+
   // Causal order: any operation visible at a replica comes with everything its writer had seen.
   void check_causal(const ChangeSet& state, const char* where) {
     for (const auto& [key, reg] : state.entries())
@@ -240,6 +277,7 @@ class Simulation {
   std::int64_t now_ = kEpoch;
   unsigned drop_ = 0, dup_ = 0;
   std::uint64_t keys_ = 1;
+  Strategy strategy_;
   Stats stats_;
 };
 
@@ -265,6 +303,7 @@ TEST(SyncSimulator, AllReplicasConvergeUnderFaults) {
     total.dropped += sim.stats().dropped;
     total.duplicated += sim.stats().duplicated;
     total.resent += sim.stats().resent;
+    total.settled += sim.stats().settled;
   }
   // The faults really happened (a simulator that never drops proves nothing).
   EXPECT_GT(total.crashes, seeds / 2);
@@ -272,9 +311,10 @@ TEST(SyncSimulator, AllReplicasConvergeUnderFaults) {
   EXPECT_GT(total.duplicated, seeds / 2);
   EXPECT_GT(total.resent, seeds / 2);
   EXPECT_GT(total.clamped, 0u) << "device clocks hours ahead were clamped at the server";
-  std::printf("%llu seeds, %llu acknowledged ops, %llu crashes, %llu dropped, %llu duplicated, %llu resent or stale pushes, %llu clamped timestamps\n",
+  EXPECT_GT(total.settled, seeds / 2) << "strategies settled conflicts";
+  std::printf("%llu seeds, %llu acknowledged ops, %llu settled by a strategy, %llu crashes, %llu dropped, %llu duplicated, %llu resent or stale pushes, %llu clamped timestamps\n",
               static_cast<unsigned long long>(seeds), static_cast<unsigned long long>(total.ops),
-              static_cast<unsigned long long>(total.crashes), static_cast<unsigned long long>(total.dropped),
+              static_cast<unsigned long long>(total.settled), static_cast<unsigned long long>(total.crashes), static_cast<unsigned long long>(total.dropped),
               static_cast<unsigned long long>(total.duplicated), static_cast<unsigned long long>(total.resent),
               static_cast<unsigned long long>(total.clamped));
 }

@@ -137,6 +137,7 @@ Result<CommandResult> FleetService::execute(const std::string& command, std::str
       e.payload = planned[i].payload;
       e.occurred_at = occurred_at;
       e.metadata.actor = who.subject;
+      e.metadata.device = who.device;
       e.metadata.correlation_id = correlation;
       e.metadata.causation_id = "command:" + command;
       if (int v = current_schema_version(e.type); v > 1) e.metadata.extra["schema_version"] = v;

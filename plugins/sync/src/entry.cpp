@@ -4,7 +4,7 @@
 
 namespace {
 roundhouse::Status start(roundhouse::PluginContext& ctx) {
-  return roundhouse::sync::register_routes(ctx.registry(), ctx.plugin_name());
+  return roundhouse::sync::register_routes(ctx.registry(), ctx.plugin_name(), ctx.config());
 }
 }  // namespace
 

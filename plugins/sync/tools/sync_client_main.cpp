@@ -2,15 +2,21 @@
 // tests. Every write is durable in the store file before the command returns.
 //
 //   roundhouse-sync-client register --store FILE --server URL --api-key ADMIN_KEY --device ID [--name N] [--depot D]
+//                                   [--role technician|supervisor|...]
 //   roundhouse-sync-client write    --store FILE KEY JSON_VALUE
+//   roundhouse-sync-client add      --store FILE KEY NUMBER     an increment of an additive field (labour, parts)
 //   roundhouse-sync-client erase    --store FILE KEY
 //   roundhouse-sync-client sync     --store FILE --server URL --api-key KEY
 //   roundhouse-sync-client show     --store FILE
+//   roundhouse-sync-client dead-letters --store FILE            operations the server refused, with the reason
+//   roundhouse-sync-client retry    --store FILE OP_SEQ         write a dead letter's value again (a new operation)
+//   roundhouse-sync-client discard  --store FILE OP_SEQ         drop a dead letter
 //
 // Exit status: 0 done, 1 refused or failed (one line on stderr), 2 usage.
 
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +40,21 @@ int fail(const Error& e) {
   return 1;
 }
 
+json::object dead_letter_json(const client::DeadLetter& d) {
+  return {{"op_seq", d.op_seq}, {"key", d.key}, {"value", to_json(d.value)}, {"code", d.code},
+          {"status", d.status}, {"reason", d.reason}};
+}
+
+std::optional<std::uint64_t> op_number(const std::string& s) {
+  try {
+    std::size_t used = 0;
+    const unsigned long long v = std::stoull(s, &used);
+    if (used == s.size() && v > 0 && s[0] != '-') return v;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
 json::object show(const client::DeviceStore& store) {
   const auto& r = store.replica();
   json::object fields;
@@ -43,7 +64,7 @@ json::object show(const client::DeviceStore& store) {
     fields[key] = std::move(values);
   }
   return {{"device_id", store.device_id()}, {"replica_id", r.id()}, {"acked", r.acked()}, {"cursor", r.cursor()},
-          {"pending", r.pending()}, {"fields", std::move(fields)}};
+          {"pending", r.pending()}, {"dead_letters", store.dead_letters().size()}, {"fields", std::move(fields)}};
 }
 
 }  // namespace
@@ -70,7 +91,7 @@ int main(int argc, char** argv) {
       if (!opt.count(k)) return usage(std::string("--") + k + " is required");
     auto t = client::HttpTransport::create(opt["server"], opt["api-key"]);
     if (!t) return fail(t.error());
-    auto replica = client::SyncClient::register_device(*t, opt["device"], opt["name"], opt["depot"]);
+    auto replica = client::SyncClient::register_device(*t, opt["device"], opt["name"], opt["depot"], opt["role"]);
     if (!replica) return fail(replica.error());
     auto store = client::DeviceStore::create(path, opt["device"], *replica);
     if (!store) return fail(store.error());
@@ -79,10 +100,10 @@ int main(int argc, char** argv) {
   }
   auto store = client::DeviceStore::open(path);
   if (!store) return fail(store.error());
-  if (cmd == "write" || cmd == "erase") {
-    if (args.size() != (cmd == "write" ? 2u : 1u)) return usage(cmd + " takes KEY" + (cmd == "write" ? " JSON_VALUE" : ""));
+  if (cmd == "write" || cmd == "erase" || cmd == "add") {
+    if (args.size() != (cmd == "erase" ? 1u : 2u)) return usage(cmd + " takes KEY" + (cmd == "erase" ? "" : " VALUE"));
     Result<Dot> dot = Error{};
-    if (cmd == "write") {
+    if (cmd == "write" || cmd == "add") {
       json::value parsed;
       try {
         parsed = json::parse(args[1]);
@@ -91,7 +112,8 @@ int main(int argc, char** argv) {
       }
       auto v = value_from_json(parsed);
       if (!v) return fail(v.error());
-      dot = (*store)->write(args[0], *v, now_micros() / 1000);
+      if (cmd == "add" && !parsed.is_number()) return usage("add takes a number, not " + args[1]);
+      dot = cmd == "add" ? (*store)->add(args[0], *v, now_micros() / 1000) : (*store)->write(args[0], *v, now_micros() / 1000);
     } else {
       dot = (*store)->erase(args[0]);
     }
@@ -107,12 +129,34 @@ int main(int argc, char** argv) {
     client::SyncClient c(**store, *t);
     auto rep = c.sync();
     if (!rep) return fail(rep.error());
-    json::array conflicts;
+    json::array conflicts, refused;
     for (const auto& k : rep->conflicts) conflicts.push_back(json::string(k));
+    for (const auto& d : rep->refused) refused.push_back(dead_letter_json(d));
     std::printf("%s\n", json::serialize(json::object{{"pushed_ops", rep->pushed_ops}, {"pulled_ops", rep->pulled_ops},
                                                      {"acked", rep->acked}, {"cursor", rep->cursor},
-                                                     {"attempts", rep->attempts}, {"conflicts", std::move(conflicts)}})
+                                                     {"attempts", rep->attempts}, {"conflicts", std::move(conflicts)},
+                                                     {"refused", std::move(refused)}})
                             .c_str());
+    return 0;
+  }
+  if (cmd == "dead-letters") {
+    json::array out;
+    for (const auto& [_, d] : (*store)->dead_letters()) out.push_back(dead_letter_json(d));
+    std::printf("%s\n", json::serialize(json::object{{"dead_letters", std::move(out)}}).c_str());
+    return 0;
+  }
+  if (cmd == "retry" || cmd == "discard") {
+    auto seq = args.size() == 1 ? op_number(args[0]) : std::nullopt;
+    if (!seq) return usage(cmd + " takes OP_SEQ (a positive integer, see dead-letters)");
+    if (cmd == "discard") {
+      if (auto st = (*store)->discard(*seq); !st) return fail(st.error());
+      std::printf("{\"discarded\":%llu}\n", static_cast<unsigned long long>(*seq));
+      return 0;
+    }
+    auto dot = (*store)->retry(*seq, now_micros() / 1000);
+    if (!dot) return fail(dot.error());
+    std::printf("{\"retried\":%llu,\"op_seq\":%llu}\n", static_cast<unsigned long long>(*seq),
+                static_cast<unsigned long long>(dot->counter));
     return 0;
   }
   if (cmd == "show") {

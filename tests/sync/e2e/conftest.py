@@ -29,9 +29,11 @@ class Device:
             raise AssertionError(f"{args} exited {p.returncode}: {p.stderr}")
         return p
 
-    def register(self, depot="Eastfield"):
+    def register(self, depot="Eastfield", role=None):
+        extra = ["--role", role] if role else []
         return json.loads(self.run("register", "--server", self.url, "--api-key", _host.ADMIN,
-                                   "--device", self.device_id, "--name", self.device_id, "--depot", depot).stdout)
+                                   "--device", self.device_id, "--name", self.device_id, "--depot", depot,
+                                   *extra).stdout)
 
     @property
     def url(self):
@@ -39,6 +41,13 @@ class Device:
 
     def write(self, key, value):
         return json.loads(self.run("write", key, json.dumps(value)).stdout)
+
+    def add(self, key, amount):
+        """An increment of an additive field (labour hours, parts consumed)."""
+        return json.loads(self.run("add", key, json.dumps(amount)).stdout)
+
+    def dead_letters(self):
+        return json.loads(self.run("dead-letters").stdout)["dead_letters"]
 
     def sync(self, check=True):
         p = self.run("sync", "--server", self.url, "--api-key", self.key, check=check)

@@ -15,24 +15,24 @@ def test_two_devices_converge_and_a_conflict_is_resolved(host, tmp_path):
     assert b.register(depot="Westfield")["replica_id"] == 3
 
     a.write("work_order/WO-1/notes", "pads worn")
-    a.write("vehicle/EMU-0001/status", "under_maintenance")
-    b.write("vehicle/EMU-0001/status", "in_service")       # concurrent with a's write
+    a.write("checklist/EMU-0001/status", "under_maintenance")
+    b.write("checklist/EMU-0001/status", "in_service")       # concurrent with a's write
     r = a.sync()
     assert r["pushed_ops"] == 2 and r["acked"] == 2
     r = b.sync()
     assert r["pushed_ops"] == 1
-    assert r["conflicts"] == ["vehicle/EMU-0001/status"]
+    assert r["conflicts"] == ["checklist/EMU-0001/status"]
     a.sync()
     sa, sb = a.show(), b.show()
     assert sa["fields"] == sb["fields"]
-    assert sorted(sa["fields"]["vehicle/EMU-0001/status"]) == ["in_service", "under_maintenance"]
+    assert sorted(sa["fields"]["checklist/EMU-0001/status"]) == ["in_service", "under_maintenance"]
     assert sa["fields"]["work_order/WO-1/notes"] == ["pads worn"]
     assert sa["pending"] == 0 and sb["pending"] == 0
 
     conflicts = host.get("/api/v1/sync/conflicts", token=READER).json["conflicts"]
     assert len(conflicts) == 1
     c = conflicts[0]
-    assert c["key"] == "vehicle/EMU-0001/status"
+    assert c["key"] == "checklist/EMU-0001/status"
     assert {(v["device_id"], v["value"]) for v in c["values"]} == {
         ("tablet-a", "under_maintenance"), ("tablet-b", "in_service")}
 
@@ -42,7 +42,7 @@ def test_two_devices_converge_and_a_conflict_is_resolved(host, tmp_path):
     assert host.get("/api/v1/sync/conflicts").json["conflicts"] == []
     assert host.post(f"/api/v1/sync/conflicts/{c['id']}/resolve", {"value": "x"}).status == 404
     a.sync(), b.sync()
-    assert a.show()["fields"]["vehicle/EMU-0001/status"] == ["in_service"]
+    assert a.show()["fields"]["checklist/EMU-0001/status"] == ["in_service"]
     assert b.show()["fields"] == a.show()["fields"]
 
     sessions = host.get("/api/v1/sync/sessions").json["sessions"]
@@ -61,9 +61,12 @@ def test_device_registry_list_revoke_and_roles(host, tmp_path):
     assert r.status == 403, r
     assert host.post("/api/v1/sync/devices/register", {"name": "no id"}).status == 400
     devices = host.get("/api/v1/sync/devices", token=READER).json["devices"]
-    assert [(d["device_id"], d["depot"], d["status"]) for d in devices] == [("tablet-a", "Eastfield", "active")]
+    assert [(d["device_id"], d["depot"], d["status"], d["role"]) for d in devices] == [
+        ("tablet-a", "Eastfield", "active", "technician")]
+    r = host.post("/api/v1/sync/devices/register", {"device_id": "x", "role": "janitor"})
+    assert r.status == 400 and "janitor" in r.json["detail"], r
 
-    a.write("vehicle/EMU-0002/status", "in_service")
+    a.write("checklist/EMU-0002/status", "in_service")
     assert host.post("/api/v1/sync/devices/tablet-a/revoke", {}).status == 200
     p = a.sync(check=False)
     assert p.returncode == 1 and "revoked" in p.stderr
@@ -77,7 +80,7 @@ def test_malformed_or_foreign_pushes_are_refused_and_store_nothing(host, tmp_pat
     a.register()
     b = Device(host, tmp_path / "b.rhs", "tablet-b")
     b.register()
-    b.write("vehicle/EMU-0003/status", "in_service")
+    b.write("checklist/EMU-0003/status", "in_service")
     b.sync()
     before = host.get("/api/v1/sync/pull/tablet-a?cursor=0").json
     bad = [
@@ -104,8 +107,8 @@ def test_malformed_or_foreign_pushes_are_refused_and_store_nothing(host, tmp_pat
 def test_retry_of_an_acknowledged_push_is_idempotent(host, tmp_path):
     a = Device(host, tmp_path / "a.rhs", "tablet-a")
     a.register()
-    a.write("vehicle/EMU-0004/status", "in_service")
-    a.write("vehicle/EMU-0004/mileage", 12)
+    a.write("checklist/EMU-0004/status", "in_service")
+    a.write("checklist/EMU-0004/mileage", 12)
     # capture the batch the client would send, send it twice by hand (a lost ack), then sync
     a.sync()
     pulled = host.get("/api/v1/sync/pull/tablet-a?cursor=1").json
@@ -122,19 +125,19 @@ def test_a_restarted_host_keeps_devices_state_and_sessions(start_host, tmp_path)
     h = start_host(store=store)
     a = Device(h, tmp_path / "a.rhs", "tablet-a")
     a.register()
-    a.write("vehicle/EMU-0005/status", "in_service")
+    a.write("checklist/EMU-0005/status", "in_service")
     a.sync()
     h.stop()
     h2 = start_host(store=store)
     a.host = h2
     assert [d["device_id"] for d in h2.get("/api/v1/sync/devices").json["devices"]] == ["tablet-a"]
-    a.write("vehicle/EMU-0005/status", "under_maintenance")
+    a.write("checklist/EMU-0005/status", "under_maintenance")
     r = a.sync()
     assert r["acked"] == 2 and r["pushed_ops"] == 1
     b = Device(h2, tmp_path / "b.rhs", "tablet-b")
     assert b.register()["replica_id"] == 3
     b.sync()
-    assert b.show()["fields"] == {"vehicle/EMU-0005/status": ["under_maintenance"]}
+    assert b.show()["fields"] == {"checklist/EMU-0005/status": ["under_maintenance"]}
     assert len(h2.get("/api/v1/sync/sessions").json["sessions"]) >= 4
     # the sync streams are ordinary events in the log, audited like any other
     events = h2.get("/api/v1/events/sync-log/changes").json["events"]

@@ -8,13 +8,16 @@
 #include <fstream>
 #include <iterator>
 
+#include <boost/json.hpp>
+
+#include "../engine/value_json.hpp"
 #include "roundhouse/sync/varint.hpp"
 #include "roundhouse/sync/wire.hpp"
 
 namespace roundhouse::sync::client {
 namespace {
 
-constexpr char kIdentity = 'I', kOp = 'O', kAck = 'A', kPull = 'P';
+constexpr char kIdentity = 'I', kOp = 'O', kAck = 'A', kPull = 'P', kDead = 'D', kDeadSettled = 'X';
 
 std::uint32_t fnv1a(std::string_view s) {
   std::uint32_t h = 2166136261u;
@@ -110,6 +113,28 @@ Status DeviceStore::replay(std::string_view bytes) {
         replica_.on_pulled(*cs, from, cursor, phys);
         break;
       }
+      case kDead: {
+        DeadLetter d;
+        std::string_view key, value, code, reason;
+        std::uint64_t status;
+        if (!r.varint(d.op_seq) || !r.bytes(key) || !r.bytes(value) || !r.bytes(code) || !r.varint(status) ||
+            !r.bytes(reason))
+          return {ErrorCode::corrupted, "device store: bad dead-letter record"};
+        boost::system::error_code ec;
+        auto parsed = boost::json::parse(value, ec);
+        auto v = ec ? Result<Value>(Error{ErrorCode::corrupted, "bad value"}) : value_from_json(parsed);
+        if (!v) return {ErrorCode::corrupted, "device store: bad dead-letter value"};
+        d.key = key, d.value = *v, d.code = code, d.status = static_cast<int>(status), d.reason = reason;
+        dead_[d.op_seq] = std::move(d);
+        break;
+      }
+      case kDeadSettled: {
+        std::uint64_t seq;
+        if (!r.varint(seq)) return {ErrorCode::corrupted, "device store: bad dead-letter record"};
+        dead_.erase(seq);
+        settled_dead_.insert(seq);
+        break;
+      }
       default: return {ErrorCode::corrupted, "device store: unknown record kind"};
     }
     at += 8 + len;
@@ -162,6 +187,45 @@ Result<Dot> DeviceStore::erase(const std::string& key) {
   Dot d = replica_.erase(key);
   if (auto st = persist_last_op(); !st) return st.error();
   return d;
+}
+
+Result<Dot> DeviceStore::add(const std::string& key, Value amount, std::int64_t physical_ms) {
+  const std::uint64_t next = replica_.state().context().max(replica_.id()) + 1;
+  return write(key + "+" + std::to_string(replica_.id()) + "." + std::to_string(next), std::move(amount), physical_ms);
+}
+
+Result<bool> DeviceStore::record_refusal(const DeadLetter& d) {
+  if (dead_.count(d.op_seq) || settled_dead_.count(d.op_seq)) return false;
+  wire::Writer w;
+  w.varint(d.op_seq);
+  w.bytes(d.key);
+  w.bytes(boost::json::serialize(to_json(d.value)));
+  w.bytes(d.code);
+  w.varint(static_cast<std::uint64_t>(d.status));
+  w.bytes(d.reason);
+  if (auto st = append(kDead, w.str()); !st) return st.error();
+  dead_[d.op_seq] = d;
+  return true;
+}
+
+Status DeviceStore::discard(std::uint64_t op_seq) {
+  if (!dead_.count(op_seq)) return {ErrorCode::not_found, "no dead letter for operation " + std::to_string(op_seq)};
+  wire::Writer w;
+  w.varint(op_seq);
+  if (auto st = append(kDeadSettled, w.str()); !st) return st;
+  dead_.erase(op_seq);
+  settled_dead_.insert(op_seq);
+  return {};
+}
+
+Result<Dot> DeviceStore::retry(std::uint64_t op_seq, std::int64_t physical_ms) {
+  auto it = dead_.find(op_seq);
+  if (it == dead_.end()) return Error{ErrorCode::not_found, "no dead letter for operation " + std::to_string(op_seq)};
+  // The new operation first: a crash in between leaves the letter listed, never the value lost.
+  auto dot = write(it->second.key, it->second.value, physical_ms);
+  if (!dot) return dot.error();
+  if (auto st = discard(op_seq); !st) return st.error();
+  return dot;
 }
 
 Status DeviceStore::record_ack(std::uint64_t acked) {

@@ -4,10 +4,15 @@
 // before the call returns. Reopening replays the records into a DeviceReplica; a torn last record
 // (a crash mid-append) is cut off, so only what was acknowledged to the caller survives.
 //
+// It also holds the dead-letter list: operations the server refused permanently (acknowledged, so
+// they never block the queue), kept with the reason until a person retries or discards them.
+//
 // One process owns a file at a time; not thread-safe.
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -15,6 +20,16 @@
 #include "roundhouse/core/status.hpp"
 
 namespace roundhouse::sync::client {
+
+// An operation the server refused permanently.
+struct DeadLetter {
+  std::uint64_t op_seq = 0;  // the refused operation's number on this device
+  std::string key;
+  Value value;
+  std::string code;          // "forbidden", "conflict", "rule_violation", ...
+  int status = 409;          // the HTTP status it stands for
+  std::string reason;
+};
 
 class DeviceStore {
  public:
@@ -32,8 +47,19 @@ class DeviceStore {
   // Each mutation is durable when it returns ok.
   Result<Dot> write(const std::string& key, Value value, std::int64_t physical_ms);
   Result<Dot> erase(const std::string& key);
+  // An increment of an additive field (labour hours, parts consumed): written under a key of its
+  // own, "<key>+<replica>.<op number>", so queue compaction never folds two increments together.
+  Result<Dot> add(const std::string& key, Value amount, std::int64_t physical_ms);
   Status record_ack(std::uint64_t acked);
   Status record_pull(std::string_view wire_changes, std::uint64_t from, std::uint64_t cursor, std::int64_t physical_ms);
+
+  const std::map<std::uint64_t, DeadLetter>& dead_letters() const noexcept { return dead_; }
+  // Adds a refusal to the dead-letter list; false (and nothing written) when it is listed already or
+  // was retried/discarded before (a repeated push reply).
+  Result<bool> record_refusal(const DeadLetter& d);
+  Status discard(std::uint64_t op_seq);
+  // Writes the dead letter's value again as a new operation, then takes it off the list.
+  Result<Dot> retry(std::uint64_t op_seq, std::int64_t physical_ms);
 
  private:
   DeviceStore(int fd, std::string device_id, ReplicaId replica);
@@ -44,6 +70,8 @@ class DeviceStore {
   int fd_ = -1;
   std::string device_id_;
   protocol::DeviceReplica replica_;
+  std::map<std::uint64_t, DeadLetter> dead_;
+  std::set<std::uint64_t> settled_dead_;  // retried or discarded
 };
 
 }  // namespace roundhouse::sync::client

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "../engine/base64.hpp"
+#include "../engine/value_json.hpp"
 #include "roundhouse/core/time.hpp"
 #include "roundhouse/sync/wire.hpp"
 
@@ -39,9 +40,11 @@ SyncClient::SyncClient(DeviceStore& store, HttpTransport transport, RetryPolicy 
 }
 
 Result<ReplicaId> SyncClient::register_device(const HttpTransport& admin, const std::string& device_id,
-                                              const std::string& name, const std::string& depot) {
-  auto r = admin.request("POST", "/api/v1/sync/devices/register",
-                         json::serialize(json::object{{"device_id", device_id}, {"name", name}, {"depot", depot}}));
+                                              const std::string& name, const std::string& depot,
+                                              const std::string& role) {
+  json::object body{{"device_id", device_id}, {"name", name}, {"depot", depot}};
+  if (!role.empty()) body["role"] = role;
+  auto r = admin.request("POST", "/api/v1/sync/devices/register", json::serialize(body));
   if (!r) return r.error();
   if (r->status != 201) return refused(*r);
   return json::parse(r->body).as_object().at("replica_id").to_number<std::uint64_t>();
@@ -78,7 +81,28 @@ Status SyncClient::push(SyncReport& report) {
     auto reply = json::parse(r->body).as_object();
     if (auto st = store_.record_ack(reply.at("acked").to_number<std::uint64_t>()); !st) return st;
     for (const auto& k : reply.at("conflicts").as_array()) report.conflicts.emplace_back(k.as_string());
+    if (auto st = dead_letter(reply, report); !st) return st;
     report.pushed_ops += store_.replica().acked() - before;
+  }
+  return {};
+}
+
+Status SyncClient::dead_letter(const json::object& reply, SyncReport& report) {
+  const auto* refused = reply.if_contains("refused");
+  if (!refused || !refused->is_array()) return {};
+  for (const auto& x : refused->get_array()) {
+    const auto* o = x.if_object();
+    const auto* value = o ? o->if_contains("value") : nullptr;
+    auto v = value ? value_from_json(*value) : Result<Value>(Error{ErrorCode::invalid_argument, "no value"});
+    if (!o || !v || !o->contains("op_seq") || !o->at("key").is_string())
+      return {ErrorCode::invalid_argument, "the server sent a malformed refusal: " + json::serialize(x)};
+    DeadLetter d{o->at("op_seq").to_number<std::uint64_t>(), std::string(o->at("key").as_string()), *v,
+                 o->contains("code") ? std::string(o->at("code").as_string()) : "refused",
+                 o->contains("status") ? static_cast<int>(o->at("status").to_number<std::int64_t>()) : 409,
+                 o->contains("reason") ? std::string(o->at("reason").as_string()) : ""};
+    auto added = store_.record_refusal(d);
+    if (!added) return added.error();
+    if (*added) report.refused.push_back(std::move(d));
   }
   return {};
 }

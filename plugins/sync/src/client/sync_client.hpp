@@ -1,8 +1,9 @@
 #pragma once
 // The device-side sync client: pushes the durable queue, then pulls what the server has, over HTTP.
 // Transport failures, 5xx and 429 are retried with exponential backoff and full jitter (bounded
-// attempts per sync() call; call sync() again on every reconnect). Other refusals are permanent and
-// returned as errors; the queue stays intact either way.
+// attempts per sync() call; call sync() again on every reconnect). Other refusals of a whole request
+// are permanent and returned as errors; the queue stays intact either way. Single operations the
+// server refuses (acknowledged, with a reason) go to the store's dead-letter list.
 //
 // Not thread-safe; one client per DeviceStore.
 
@@ -11,6 +12,8 @@
 #include <functional>
 #include <string>
 #include <vector>
+
+#include <boost/json/object.hpp>
 
 #include "device_store.hpp"
 #include "http_transport.hpp"
@@ -30,6 +33,7 @@ struct SyncReport {
   std::uint64_t cursor = 0;
   int attempts = 0;              // HTTP requests made, retries included
   std::vector<std::string> conflicts;
+  std::vector<DeadLetter> refused;  // operations the server refused permanently, now dead letters
 };
 
 class SyncClient {
@@ -39,7 +43,8 @@ class SyncClient {
 
   // Registers a device with the server (an admin key) and returns its replica id.
   static Result<ReplicaId> register_device(const HttpTransport& admin, const std::string& device_id,
-                                           const std::string& name, const std::string& depot);
+                                           const std::string& name, const std::string& depot,
+                                           const std::string& role = {});
 
   Result<SyncReport> sync();
 
@@ -47,6 +52,7 @@ class SyncClient {
   Result<HttpReply> call(const std::string& method, const std::string& target, const std::string& body, SyncReport& report);
   Status push(SyncReport& report);
   Status pull(SyncReport& report);
+  Status dead_letter(const boost::json::object& reply, SyncReport& report);
 
   DeviceStore& store_;
   HttpTransport transport_;

@@ -5,6 +5,8 @@
 #include <mutex>
 
 #include "base64.hpp"
+#include "engine_detail.hpp"
+#include "sync_config.hpp"
 #include "sync_engine.hpp"
 #include "value_json.hpp"
 
@@ -13,6 +15,12 @@ namespace json = boost::json;
 
 namespace {
 
+// The plugin's configuration, set once at start.
+SyncConfig& config() {
+  static SyncConfig c;
+  return c;
+}
+
 // One engine per (store, tenant), loaded from the log on first use.
 Result<std::shared_ptr<SyncEngine>> engine_for(const HttpRequest& req) {
   static std::mutex mu;
@@ -20,7 +28,7 @@ Result<std::shared_ptr<SyncEngine>> engine_for(const HttpRequest& req) {
   std::lock_guard lock(mu);
   auto& e = engines[{req.services->store.get(), req.principal.tenant}];
   if (!e) {
-    auto fresh = std::make_shared<SyncEngine>(req.services->store, req.principal.tenant);
+    auto fresh = std::make_shared<SyncEngine>(req.services->store, req.principal.tenant, config());
     if (auto st = fresh->load(); !st) return st.error();
     e = fresh;
   }
@@ -71,9 +79,11 @@ Result<HttpResponse> register_device(const HttpRequest& req) {
   if (!name) return name.error();
   auto depot = string_field(req, "depot", false);
   if (!depot) return depot.error();
+  auto role = string_field(req, "role", false);
+  if (!role) return role.error();
   auto engine = engine_for(req);
   if (!engine) return engine.error();
-  auto d = (*engine)->register_device(*id, *name, *depot, req.principal.subject);
+  auto d = (*engine)->register_device(*id, *name, *depot, req.principal.subject, role->empty() ? "technician" : *role);
   if (!d) return d.error();
   return ok(d->to_json(), 201);
 }
@@ -106,12 +116,15 @@ Result<HttpResponse> push(const HttpRequest& req) {
     return Error{ErrorCode::invalid_argument, "'first_op' (the first operation number the batch covers, >= 1) is required"};
   auto engine = engine_for(req);
   if (!engine) return engine.error();
-  auto out = (*engine)->push(*id, first->to_number<std::uint64_t>(), *bytes, req.principal.subject);
+  auto out = (*engine)->push(*id, first->to_number<std::uint64_t>(), *bytes, req.principal, req.services);
   if (!out) return out.error();
-  json::array conflicts;
+  json::array conflicts, settled, refused;
   for (const auto& k : out->conflicts) conflicts.push_back(json::string(k));
+  for (const auto& k : out->settled) settled.push_back(json::string(k));
+  for (const auto& r : out->refused) refused.push_back(r.to_json());
   return ok(json::object{{"device_id", *id}, {"acked", out->acked}, {"applied", out->applied},
-                         {"ops_in", out->ops_in}, {"conflicts", std::move(conflicts)}});
+                         {"ops_in", out->ops_in}, {"conflicts", std::move(conflicts)},
+                         {"settled", std::move(settled)}, {"refused", std::move(refused)}});
 }
 
 Result<HttpResponse> pull(const HttpRequest& req) {
@@ -120,7 +133,7 @@ Result<HttpResponse> pull(const HttpRequest& req) {
   auto engine = engine_for(req);
   if (!engine) return engine.error();
   const auto& id = req.path_params.at("device_id");
-  auto out = (*engine)->pull(id, *cursor, req.principal.subject);
+  auto out = (*engine)->pull(id, *cursor, req.principal.subject, req.services);
   if (!out) return out.error();
   return ok(json::object{{"device_id", id}, {"from", out->from}, {"cursor", out->cursor},
                          {"ops", out->ops_out}, {"changes", base64_encode(out->changes)}});
@@ -137,28 +150,49 @@ Result<HttpResponse> list_sessions(const HttpRequest& req) {
 }
 
 Result<HttpResponse> list_conflicts(const HttpRequest& req) {
+  const std::string status = req.query_param("status", "open");
+  if (status != "open" && status != "resolved" && status != "all")
+    return Error{ErrorCode::invalid_argument, "status must be open, resolved or all"};
   auto engine = engine_for(req);
   if (!engine) return engine.error();
-  return ok(json::object{{"conflicts", (*engine)->conflicts()}});
+  return ok(json::object{{"conflicts", (*engine)->conflicts(status)}});
+}
+
+Result<HttpResponse> strategies(const HttpRequest& req) {
+  json::object out = config().to_json();
+  json::array merges;
+  for (const auto& m : req.services->registry ? req.services->registry->sync_merges.list()
+                                              : std::vector<ExtensionPoint<CustomMerge>::Entry>{})
+    merges.push_back(json::object{{"name", m.name}, {"provider", m.provider}});
+  out["custom_merges"] = std::move(merges);
+  const std::string key = req.query_param("key");
+  if (!key.empty()) out["key"] = json::object{{"key", key}, {"strategy", config().strategies.rule_for(key).text()}};
+  return ok(std::move(out));
 }
 
 Result<HttpResponse> resolve(const HttpRequest& req) {
   auto key = unhex(req.path_params.at("id"));
   if (!key) return Error{ErrorCode::invalid_argument, "a conflict id is the hex form of its key (see GET /api/v1/sync/conflicts)"};
+  // No conflict is on a key the engine would refuse (and its bytes must not reach the answer).
+  if (!engine_detail::check_key(*key))
+    return Error{ErrorCode::not_found, "no open conflict has id '" + req.path_params.at("id") + "'"};
   if (!req.json.is_object() || !req.json.get_object().contains("value"))
     return Error{ErrorCode::invalid_argument, "the body must be {\"value\": <the resolved value>}"};
   auto value = value_from_json(req.json.get_object().at("value"));
   if (!value) return value.error();
   auto engine = engine_for(req);
   if (!engine) return engine.error();
-  auto out = (*engine)->resolve(*key, *value, req.principal.subject);
+  auto out = (*engine)->resolve(*key, *value, req.principal, req.services);
   if (!out) return out.error();
   return ok(std::move(*out));
 }
 
 }  // namespace
 
-Status register_routes(Registry& registry, const std::string& provider) {
+Status register_routes(Registry& registry, const std::string& provider, const boost::json::object& section) {
+  auto parsed = SyncConfig::from_json(section);
+  if (!parsed) return parsed.error();
+  config() = std::move(*parsed);
   const Route routes[] = {
       {"POST", "/api/v1/sync/devices/register", "admin", "Register a field device for sync", register_device},
       {"GET", "/api/v1/sync/devices", "reader", "List registered sync devices", list_devices},
@@ -168,6 +202,8 @@ Status register_routes(Registry& registry, const std::string& provider) {
       {"GET", "/api/v1/sync/sessions", "reader", "List recent sync sessions", list_sessions},
       {"GET", "/api/v1/sync/conflicts", "reader", "List fields with concurrent values", list_conflicts},
       {"POST", "/api/v1/sync/conflicts/{id}/resolve", "writer", "Resolve a conflict with a value", resolve},
+      {"GET", "/api/v1/sync/strategies", "reader", "Conflict strategies per field, roles, scope and custom merges",
+       strategies},
   };
   for (const auto& r : routes)
     if (auto st = registry.add_route(provider, r); !st) return st;

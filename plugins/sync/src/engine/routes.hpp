@@ -3,10 +3,13 @@
 
 #include <string>
 
+#include <boost/json/object.hpp>
+
 #include "roundhouse/plugin/registry.hpp"
 
 namespace roundhouse::sync {
 
-Status register_routes(Registry& registry, const std::string& provider);
+// `section` is the plugin's configuration (sync_config.hpp); a bad setting is invalid_argument.
+Status register_routes(Registry& registry, const std::string& provider, const boost::json::object& section = {});
 
 }  // namespace roundhouse::sync

@@ -1,56 +1,60 @@
 #include "sync_engine.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "base64.hpp"
+#include "engine_detail.hpp"
+#include "fleet_bridge.hpp"
 #include "roundhouse/sync/wire.hpp"
+#include "scope_filter.hpp"
 #include "value_json.hpp"
 
 namespace roundhouse::sync {
 namespace json = boost::json;
+using namespace engine_detail;
 
-namespace {
-
-const StreamId kLogStream{"sync-log", "changes"};
-constexpr std::int64_t kMaxPushBytes = 8 << 20;
-
-std::int64_t now_ms() { return now_micros() / 1000; }
-
-// "<aggregate type>/<id>/<field>", three non-empty segments.
-Status check_key(const std::string& key) {
-  auto a = key.find('/');
-  auto b = a == std::string::npos ? a : key.find('/', a + 1);
-  if (a == 0 || a == std::string::npos || b == a + 1 || b == std::string::npos || b + 1 == key.size() ||
-      key.find('/', b + 1) != std::string::npos)
-    return {ErrorCode::invalid_argument, "sync key '" + key + "' is not <aggregate type>/<id>/<field>"};
-  return {};
-}
-
-std::string hex(std::string_view s) {
-  static const char* d = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : s) {
-    out.push_back(d[c >> 4]);
-    out.push_back(d[c & 15]);
-  }
-  return out;
-}
-
-}  // namespace
 
 json::object DeviceInfo::to_json() const {
   return {{"device_id", id}, {"replica_id", replica}, {"name", name}, {"depot", depot},
-          {"registered_by", registered_by}, {"registered_at", format_timestamp(registered_at)},
+          {"role", role}, {"registered_by", registered_by}, {"registered_at", format_timestamp(registered_at)},
           {"status", revoked ? "revoked" : "active"}};
 }
 
-json::object SessionInfo::to_json() const {
-  return {{"device_id", device}, {"kind", kind}, {"started", format_timestamp(started)}, {"ops_in", ops_in},
-          {"ops_out", ops_out}, {"conflicts", conflicts}, {"outcome", outcome}};
+json::object Refusal::to_json() const {
+  return {{"op_seq", op_seq}, {"key", key}, {"value", sync::to_json(value)}, {"code", code}, {"status", status},
+          {"reason", reason}};
 }
 
-SyncEngine::SyncEngine(std::shared_ptr<EventStore> store, std::string tenant)
-    : store_(std::move(store)), tenant_(std::move(tenant)) {}
+Result<Refusal> Refusal::from_json(const json::value& v) {
+  const auto* o = v.if_object();
+  if (!o) return Error{ErrorCode::invalid_argument, "a refusal must be an object"};
+  try {
+    auto value = value_from_json(o->at("value"));
+    if (!value) return value.error();
+    return Refusal{o->at("op_seq").to_number<std::uint64_t>(), std::string(o->at("key").as_string()), *value,
+                   std::string(o->at("code").as_string()), static_cast<int>(o->at("status").to_number<std::int64_t>()),
+                   std::string(o->at("reason").as_string())};
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::invalid_argument, std::string("a refusal is missing a field: ") + e.what()};
+  }
+}
+
+json::object SettledConflict::to_json() const {
+  return {{"id", hex(key)},         {"key", key}, {"status", "resolved"}, {"strategy", strategy},
+          {"outcome", outcome},     {"value", value}, {"values", values}, {"resolved_by", by},
+          {"resolved_at", format_timestamp(at)}};
+}
+
+json::object SessionInfo::to_json() const {
+  json::array r;
+  for (const auto& x : refused) r.push_back(x.to_json());
+  return {{"device_id", device}, {"kind", kind}, {"started", format_timestamp(started)}, {"ops_in", ops_in},
+          {"ops_out", ops_out}, {"conflicts", conflicts}, {"outcome", outcome}, {"refused", std::move(r)}};
+}
+
+SyncEngine::SyncEngine(std::shared_ptr<EventStore> store, std::string tenant, SyncConfig config)
+    : store_(std::move(store)), tenant_(std::move(tenant)), config_(std::move(config)) {}
 
 Status SyncEngine::load() {
   std::lock_guard lock(mu_);
@@ -71,7 +75,8 @@ Status SyncEngine::apply_recorded(const RecordedEvent& e) {
   if (e.type == "SyncDeviceRegistered") {
     DeviceInfo d{e.stream.id, static_cast<ReplicaId>(p.at("replica_id").to_number<std::uint64_t>()),
                  std::string(p.at("name").as_string()), std::string(p.at("depot").as_string()),
-                 e.metadata_parsed().actor, e.recorded_at, false};
+                 "technician", e.metadata_parsed().actor, e.recorded_at, false};
+    if (const auto* role = p.if_contains("role"); role && role->is_string()) d.role = std::string(role->get_string());
     device_of_[d.replica] = d.id;
     devices_[d.id] = std::move(d);
   } else if (e.type == "SyncDeviceRevoked") {
@@ -82,10 +87,23 @@ Status SyncEngine::apply_recorded(const RecordedEvent& e) {
     auto cs = wire::decode_change_set(*bytes);
     if (!cs) return {ErrorCode::corrupted, "sync-log event " + std::to_string(e.position) + ": " + cs.error().message};
     log_.commit(p.at("replica_id").to_number<std::uint64_t>(), *cs, p.at("acked").to_number<std::uint64_t>());
+    if (const auto* settled = p.if_contains("settled"); settled && settled->is_array())
+      for (const auto& x : settled->get_array()) {
+        const auto& o = x.as_object();
+        settled_.push_back({std::string(o.at("key").as_string()), std::string(o.at("strategy").as_string()),
+                            std::string(o.at("outcome").as_string()), o.at("value"), o.at("values").as_array(),
+                            e.metadata_parsed().actor, e.recorded_at});
+      }
   } else if (e.type == "SyncSessionRecorded") {
-    sessions_.push_back({e.stream.id, std::string(p.at("kind").as_string()), e.recorded_at,
-                         p.at("ops_in").to_number<std::uint64_t>(), p.at("ops_out").to_number<std::uint64_t>(),
-                         p.at("conflicts").to_number<std::uint64_t>(), std::string(p.at("outcome").as_string())});
+    SessionInfo s{e.stream.id, std::string(p.at("kind").as_string()), e.recorded_at,
+                  p.at("ops_in").to_number<std::uint64_t>(), p.at("ops_out").to_number<std::uint64_t>(),
+                  p.at("conflicts").to_number<std::uint64_t>(), std::string(p.at("outcome").as_string()), {}};
+    if (const auto* refused = p.if_contains("refused"); refused && refused->is_array())
+      for (const auto& x : refused->get_array())
+        if (auto r = Refusal::from_json(x)) s.refused.push_back(*r);
+    if (auto dev = devices_.find(s.device); dev != devices_.end())
+      for (const auto& r : s.refused) refusals_[dev->second.replica][r.op_seq] = r;
+    sessions_.push_back(std::move(s));
   }
   return {};
 }
@@ -104,16 +122,20 @@ Status SyncEngine::append(StreamId stream, std::string type, json::object payloa
 }
 
 Result<DeviceInfo> SyncEngine::register_device(const std::string& id, const std::string& name,
-                                               const std::string& depot, const std::string& actor) {
-  if (id.empty() || id.size() > 128 || id.find('/') != std::string::npos)
-    return Error{ErrorCode::invalid_argument, "device_id must be 1-128 characters without '/'"};
+                                               const std::string& depot, const std::string& actor,
+                                               const std::string& role) {
+  if (id.empty() || id.size() > 128 || id.find_first_of("/?#% ") != std::string::npos)
+    return Error{ErrorCode::invalid_argument, "device_id must be 1-128 characters without '/', '?', '#', '%' or spaces"};
+  if (!config_.roles.count(role))
+    return Error{ErrorCode::invalid_argument, "unknown device role '" + role + "' (see GET /api/v1/sync/strategies)"};
   std::lock_guard lock(mu_);
   if (devices_.count(id)) return Error{ErrorCode::wrong_expected_version, "device '" + id + "' is already registered"};
   // Replica 1 is the server; devices count from 2 in registration order.
   const ReplicaId replica = kServerReplica + 1 + devices_.size();
-  DeviceInfo d{id, replica, name, depot, actor, now_micros(), false};
+  DeviceInfo d{id, replica, name, depot, role, actor, now_micros(), false};
   if (auto st = append({"sync-device", id}, "SyncDeviceRegistered",
-                       {{"replica_id", replica}, {"name", name}, {"depot", depot}}, actor, ExpectedVersion::no_stream());
+                       {{"replica_id", replica}, {"name", name}, {"depot", depot}, {"role", role}}, actor,
+                       ExpectedVersion::no_stream());
       !st)
     return st.error();
   device_of_[replica] = id;
@@ -147,66 +169,40 @@ Result<const DeviceInfo*> SyncEngine::active_device(const std::string& id) const
 }
 
 void SyncEngine::record_session(SessionInfo s, const std::string& actor) {
+  json::array refused;
+  for (const auto& r : s.refused) refused.push_back(r.to_json());
   json::object p{{"kind", s.kind}, {"ops_in", s.ops_in}, {"ops_out", s.ops_out},
-                 {"conflicts", s.conflicts}, {"outcome", s.outcome}};
+                 {"conflicts", s.conflicts}, {"outcome", s.outcome}, {"refused", std::move(refused)}};
   // A session record that cannot be written does not undo the sync it describes.
   if (append({"sync-session", s.device}, "SyncSessionRecorded", std::move(p), actor, ExpectedVersion::any(), s.device))
     sessions_.push_back(std::move(s));
 }
 
-Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t first_op, std::string_view wire_bytes,
-                                     const std::string& actor) {
-  std::lock_guard lock(mu_);
-  auto dev = active_device(device);
-  if (!dev) return dev.error();
-  SessionInfo session{device, "push", now_micros(), 0, 0, 0, "ok"};
-  auto refuse = [&](Error e) -> Result<PushOutcome> {
-    session.outcome = "rejected: " + e.message;
-    record_session(session, actor);
-    return e;
-  };
-  if (wire_bytes.size() > static_cast<std::size_t>(kMaxPushBytes))
-    return refuse({ErrorCode::payload_too_large, "a push is limited to 8 MiB; push the queue in parts"});
-  auto batch = wire::decode_change_set(wire_bytes);
-  if (!batch) return refuse(batch.error());
-  for (const auto& [key, _] : batch->entries())
-    if (auto st = check_key(key); !st) return refuse(st.error());
-  const ReplicaId replica = (*dev)->replica;
-  auto plan = log_.plan(replica, first_op, *batch);
-  if (!plan) return refuse(plan.error());
-  PushOutcome out{plan->acked, plan->applied, 0, {}};
-  if (!plan->applied) {
-    session.outcome = "resend from " + std::to_string(plan->acked + 1);
-    record_session(session, actor);
-    return out;
-  }
-  out.ops_in = plan->acked - log_.acked(replica);
-  // Durable first: the event's expected version is the log length, so two hosts cannot interleave.
-  if (auto st = append(kLogStream, "SyncChangesAccepted",
-                       {{"device_id", device}, {"replica_id", replica}, {"acked", plan->acked},
-                        {"changes", base64_encode(wire_bytes)}},
-                       actor, ExpectedVersion::exact(log_.head()), device);
-      !st)
-    return refuse(st.error());
-  for (const auto& [_, reg] : batch->entries())
-    for (const auto& [__, fv] : reg) clock_.observe(fv.ts, now_ms());
-  log_.commit(replica, *batch, plan->acked);
-  for (const auto& [key, _] : batch->entries())
-    if (const auto* reg = log_.state().get(key); reg && reg->size() > 1) out.conflicts.push_back(key);
-  session.ops_in = out.ops_in;
-  session.conflicts = out.conflicts.size();
-  record_session(session, actor);
-  return out;
-}
-
-Result<PullOutcome> SyncEngine::pull(const std::string& device, std::uint64_t cursor, const std::string& actor) {
+Result<PullOutcome> SyncEngine::pull(const std::string& device, std::uint64_t cursor, const std::string& actor,
+                                     const Services* services) {
   std::lock_guard lock(mu_);
   auto dev = active_device(device);
   if (!dev) return dev.error();
   auto reply = log_.pull(cursor);
+  if (config_.depot_scope && !(*dev)->depot.empty()) {
+    // Partial replication: leave out the keys of aggregates that belong to another depot.
+    FleetBridge bridge(services, Principal{actor, tenant_, {"reader"}, device});
+    std::map<std::string, bool> foreign;  // by "<type>/<id>"
+    std::set<std::string> excluded;
+    for (const auto& [key, _] : reply.changes.entries()) {
+      const KeyParts k = split_key(key);
+      auto [it, fresh] = foreign.try_emplace(k.type + "/" + k.id, false);
+      if (fresh) {
+        const std::string depot = bridge.depot_of(k);
+        it->second = !depot.empty() && depot != (*dev)->depot;
+      }
+      if (it->second) excluded.insert(key);
+    }
+    reply.changes = without_keys(reply.changes, excluded);
+  }
   PullOutcome out{wire::encode(reply.changes), reply.from, reply.cursor, 0};
   for (const auto& [_, reg] : reply.changes.entries()) out.ops_out += reg.size();
-  record_session({device, "pull", now_micros(), 0, out.ops_out, 0, "ok"}, actor);
+  record_session({device, "pull", now_micros(), 0, out.ops_out, 0, "ok", {}}, actor);
   return out;
 }
 
@@ -230,39 +226,66 @@ json::array SyncEngine::values_json(const ChangeSet::Register& reg) const {
   return values;
 }
 
-json::array SyncEngine::conflicts() const {
+json::array SyncEngine::conflicts(const std::string& status) const {
   std::lock_guard lock(mu_);
   json::array out;
-  for (const auto& [key, reg] : log_.state().entries()) {
-    if (reg.size() < 2) continue;
-    out.push_back(json::object{{"id", hex(key)}, {"key", key}, {"values", values_json(reg)}});
-  }
+  if (status != "resolved")
+    for (const auto& [key, reg] : log_.state().entries()) {
+      if (reg.size() < 2) continue;
+      out.push_back(json::object{{"id", hex(key)}, {"key", key}, {"status", "open"},
+                                 {"strategy", config_.strategies.rule_for(key).text()}, {"values", values_json(reg)}});
+    }
+  if (status != "open")
+    for (auto it = settled_.rbegin(); it != settled_.rend(); ++it) out.push_back(it->to_json());
   return out;
 }
 
-Result<json::object> SyncEngine::resolve(const std::string& key, const Value& value, const std::string& actor) {
+Status SyncEngine::write_server(const std::map<std::string, std::optional<Value>>& writes, json::array settled,
+                                const std::string& actor) {
+  if (writes.empty()) return {};
+  CausalContext ctx;
+  ChangeSet::Entries entries;
+  std::uint64_t counter = log_.state().context().max(kServerReplica);
+  for (const auto& [key, value] : writes) {
+    if (const auto* reg = log_.state().get(key))
+      for (const auto& [dot, _] : *reg) ctx.insert(dot);
+    const Dot dot{kServerReplica, ++counter};
+    ctx.insert(dot);
+    if (value) entries[key].emplace(dot, FieldValue{*value, clock_.now(now_ms())});
+  }
+  ChangeSet delta = ChangeSet::from_parts(std::move(entries), std::move(ctx));
+  const std::string bytes = wire::encode(delta);
+  json::object payload{{"device_id", "server"}, {"replica_id", kServerReplica}, {"acked", counter},
+                       {"changes", base64_encode(bytes)}, {"resolved_by", actor}};
+  if (!settled.empty()) payload["settled"] = settled;
+  if (auto st = append(kLogStream, "SyncChangesAccepted", std::move(payload), actor, ExpectedVersion::exact(log_.head()));
+      !st)
+    return st;
+  for (const auto& x : settled) {
+    const auto& o = x.as_object();
+    settled_.push_back({std::string(o.at("key").as_string()), std::string(o.at("strategy").as_string()),
+                        std::string(o.at("outcome").as_string()), o.at("value"), o.at("values").as_array(), actor,
+                        now_micros()});
+  }
+  log_.commit(kServerReplica, std::move(delta), counter);
+  return {};
+}
+
+Result<json::object> SyncEngine::resolve(const std::string& key, const Value& value, const Principal& who,
+                                         const Services* services) {
   std::lock_guard lock(mu_);
   const auto* reg = log_.state().get(key);
   if (!reg || reg->size() < 2) return Error{ErrorCode::not_found, "no open conflict on '" + key + "'"};
-  // The server's write: replaces exactly the values the person saw, as the server replica's next op.
-  CausalContext ctx;
-  for (const auto& [dot, _] : *reg) ctx.insert(dot);
-  const Dot dot{kServerReplica, log_.state().context().max(kServerReplica) + 1};
-  ctx.insert(dot);
-  ChangeSet::Entries entries;
-  entries[key].emplace(dot, FieldValue{value, clock_.now(now_ms())});
-  ChangeSet delta = ChangeSet::from_parts(std::move(entries), std::move(ctx));
-  const std::string bytes = wire::encode(delta);
-  if (auto st = append(kLogStream, "SyncChangesAccepted",
-                       {{"device_id", "server"}, {"replica_id", kServerReplica}, {"acked", dot.counter},
-                        {"changes", base64_encode(bytes)}, {"resolved_by", actor}},
-                       actor, ExpectedVersion::exact(log_.head()));
-      !st)
-    return st.error();
-  json::object out{{"key", key}, {"replaced", values_json(*reg)}};
-  log_.commit(kServerReplica, delta, dot.counter);
-  out["value"] = sync::to_json(value);
-  return out;
+  // A fleet field's resolution is a fleet command by the person first: a refused one resolves nothing.
+  if (config_.bridge) {
+    FleetBridge bridge(services, who);
+    if (auto st = bridge.apply(split_key(key), value, log_.state()); !st) return st.error();
+  }
+  json::array replaced = values_json(*reg);
+  json::array settled{json::object{{"key", key}, {"strategy", "manual"}, {"outcome", "replaced"},
+                                   {"value", sync::to_json(value)}, {"values", replaced}}};
+  if (auto st = write_server({{key, value}}, std::move(settled), who.subject); !st) return st.error();
+  return json::object{{"key", key}, {"replaced", std::move(replaced)}, {"value", sync::to_json(value)}};
 }
 
 }  // namespace roundhouse::sync

@@ -4,21 +4,29 @@
 // first (streams sync-device/<id>, sync-log/changes, sync-session/<device>), then applied in memory,
 // so a restarted host rebuilds the same engine with load().
 //
+// Pushes settle concurrent values by the configured strategy (settle.hpp), authorize each new
+// operation by the device's role and depot, and apply what they accept to the fleet domain through
+// its commands (fleet_bridge.hpp); a refused operation is compensated by a server write restoring
+// the field and reported back as a permanent refusal, so the operations behind it go through.
+//
 // Thread-safe (one mutex; pushes are short). The store must outlive the engine.
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <boost/json/object.hpp>
 
 #include "protocol/server_log.hpp"
+#include "roundhouse/http/route.hpp"
 #include "roundhouse/core/time.hpp"
 #include "roundhouse/events/event_store.hpp"
 #include "roundhouse/sync/hlc.hpp"
+#include "sync_config.hpp"
 
 namespace roundhouse::sync {
 
@@ -27,9 +35,34 @@ struct DeviceInfo {
   ReplicaId replica = 0;
   std::string name;
   std::string depot;
+  std::string role = "technician";  // what its operations may change (SyncConfig::roles)
   std::string registered_by;
   Timestamp registered_at = 0;
   bool revoked = false;
+  boost::json::object to_json() const;
+};
+
+// A device operation the server refused permanently (the device moves it to its dead-letter list).
+struct Refusal {
+  std::uint64_t op_seq = 0;
+  std::string key;
+  Value value;
+  std::string code;  // "forbidden", "conflict", "rule_violation", "schema_violation", "not_found", ...
+  int status = 409;  // the HTTP status the same refusal would have had as a direct request
+  std::string reason;
+  boost::json::object to_json() const;
+  static Result<Refusal> from_json(const boost::json::value& v);
+};
+
+// A conflict the server settled (by strategy, or a person through resolve), with provenance.
+struct SettledConflict {
+  std::string key;
+  std::string strategy;        // "timestamp", "custom:x", ... or "manual" for a person's resolution
+  std::string outcome;         // "replaced" (one value kept), "refused" (the pushed value refused)
+  boost::json::value value;    // the value kept
+  boost::json::array values;   // the concurrent values: device, replica, op_seq, hlc, value
+  std::string by;              // who settled: "server" or the person
+  Timestamp at = 0;
   boost::json::object to_json() const;
 };
 
@@ -41,6 +74,7 @@ struct SessionInfo {
   std::uint64_t ops_out = 0;
   std::uint64_t conflicts = 0;
   std::string outcome;  // "ok", "resend", "rejected: <reason>"
+  std::vector<Refusal> refused;  // operations of this push refused permanently
   boost::json::object to_json() const;
 };
 
@@ -48,7 +82,9 @@ struct PushOutcome {
   std::uint64_t acked = 0;
   bool applied = false;
   std::uint64_t ops_in = 0;
-  std::vector<std::string> conflicts;  // keys of the batch that now hold concurrent values
+  std::vector<std::string> conflicts;  // keys of the batch that now hold concurrent values (manual)
+  std::vector<Refusal> refused;        // the batch's operations refused permanently
+  std::vector<std::string> settled;    // keys whose conflict a strategy settled
 };
 
 struct PullOutcome {
@@ -58,32 +94,41 @@ struct PullOutcome {
   std::uint64_t ops_out = 0;
 };
 
+class FleetBridge;
+
 class SyncEngine {
  public:
   static constexpr ReplicaId kServerReplica = 1;  // conflict resolutions are the server's writes
 
-  SyncEngine(std::shared_ptr<EventStore> store, std::string tenant);
+  SyncEngine(std::shared_ptr<EventStore> store, std::string tenant, SyncConfig config = {});
 
   // Replays the tenant's sync streams. Call once before anything else.
   Status load();
 
   Result<DeviceInfo> register_device(const std::string& id, const std::string& name, const std::string& depot,
-                                     const std::string& actor);
+                                     const std::string& actor, const std::string& role = "technician");
   Status revoke_device(const std::string& id, const std::string& actor);
   std::vector<DeviceInfo> devices() const;
 
   // A device's compacted queue in wire format. Malformed input, an unknown or revoked device, or
   // operations of another replica are refused and change nothing (the refusal is recorded as a
-  // session). Acknowledges only after the batch is durable in the event log.
+  // session). Acknowledges only after the batch is durable in the event log. `services` (may be
+  // null) reach the fleet plugin and the registered custom merges; `who` is the pushing technician.
   Result<PushOutcome> push(const std::string& device, std::uint64_t first_op, std::string_view wire_bytes,
-                           const std::string& actor);
-  Result<PullOutcome> pull(const std::string& device, std::uint64_t cursor, const std::string& actor);
+                           const Principal& who, const Services* services = nullptr);
+  // The changes after `cursor`; with depot scope, without the keys of other depots' aggregates.
+  Result<PullOutcome> pull(const std::string& device, std::uint64_t cursor, const std::string& actor,
+                           const Services* services = nullptr);
 
   std::vector<SessionInfo> sessions(std::size_t limit) const;
-  // Fields that hold concurrent values from different writers, with provenance.
-  boost::json::array conflicts() const;
-  // Resolves the field `key` to `value` (a server write that replaces every value it sees).
-  Result<boost::json::object> resolve(const std::string& key, const Value& value, const std::string& actor);
+  // Fields that hold concurrent values from different writers, with provenance ("open"), the
+  // conflicts settled so far ("resolved"), or both ("all").
+  boost::json::array conflicts(const std::string& status = "open") const;
+  // Resolves the field `key` to `value` (a server write that replaces every value it sees), applied
+  // to the fleet first when it is a fleet field (a refused command resolves nothing).
+  Result<boost::json::object> resolve(const std::string& key, const Value& value, const Principal& who,
+                                      const Services* services = nullptr);
+  const SyncConfig& config() const noexcept { return config_; }
 
  private:
   Result<const DeviceInfo*> active_device(const std::string& id) const;
@@ -92,15 +137,23 @@ class SyncEngine {
   void record_session(SessionInfo s, const std::string& actor);
   Status apply_recorded(const RecordedEvent& e);
   boost::json::array values_json(const ChangeSet::Register& reg) const;
+  // Appends one server write per key (a value, or nullopt: the key's values removed) replacing the
+  // values the server holds there, with the settlement records, and commits it.
+  Status write_server(const std::map<std::string, std::optional<Value>>& writes, boost::json::array settled,
+                      const std::string& actor);
+  Status authorize(const DeviceInfo& dev, const std::string& key, const Value& v, FleetBridge& bridge) const;
 
   std::shared_ptr<EventStore> store_;
   std::string tenant_;
+  SyncConfig config_;
   mutable std::mutex mu_;
   protocol::ServerLog log_;
   HybridClock clock_{kServerReplica};
   std::map<std::string, DeviceInfo> devices_;
   std::map<ReplicaId, std::string> device_of_;
   std::vector<SessionInfo> sessions_;
+  std::vector<SettledConflict> settled_;
+  std::map<ReplicaId, std::map<std::uint64_t, Refusal>> refusals_;  // by device, op number
 };
 
 }  // namespace roundhouse::sync

@@ -27,6 +27,7 @@ struct Principal {
   std::string subject;             // API key name or JWT "sub"
   std::string tenant;
   std::vector<std::string> roles;  // "reader", "writer", "admin"
+  std::string device;              // the field device a synced command came from (sync plugin), else empty
   bool has_role(const std::string& role) const {
     for (const auto& r : roles)
       if (r == role || r == "admin") return true;

@@ -26,6 +26,7 @@
 #include "roundhouse/storage/store_admin.hpp"
 #include "roundhouse/storage/store_options.hpp"
 #include "roundhouse/storage/store_uri.hpp"
+#include "roundhouse/sync/conflict_strategy.hpp"
 
 namespace roundhouse {
 
@@ -83,6 +84,7 @@ class ROUNDHOUSE_API Registry {
   ExtensionPoint<CliCommand> cli_commands;         // `roundhouse <name>` subcommands
   ExtensionPoint<ml::FeatureExtractorPtr> features; // feature extractors by name (ml/features.hpp)
   ExtensionPoint<KpiDefinition> kpis;              // extra KPIs served by the analytics plugin, by name
+  ExtensionPoint<sync::CustomMerge> sync_merges;   // "custom:<name>" sync conflict strategies (sync/conflict_strategy.hpp)
 
   // Validates an event payload against the schema registered for its type (ok when none is).
   // The violation message starts with the JSON Pointer inside the payload.

@@ -1,0 +1,79 @@
+#include "sync_config.hpp"
+
+#include <fstream>
+#include <iterator>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace roundhouse::sync {
+namespace json = boost::json;
+
+SyncConfig::SyncConfig() {
+  roles["technician"] = {"work_order/status", "work_order/notes", "work_order/labour", "work_order/parts",
+                         "vehicle/status", "vehicle/odometer_km", "vehicle/notes"};
+  roles["supervisor"] = {"*"};
+}
+
+Result<SyncConfig> SyncConfig::from_json(const json::object& section) {
+  SyncConfig c;
+  json::object conflicts;
+  for (const auto& [key, v] : section) {
+    if (key == "conflicts" && v.is_object()) {
+      for (const auto& [k, x] : v.get_object()) conflicts[k] = x;
+    } else if (key == "conflicts_file" && v.is_string()) {
+      std::ifstream in(std::string(v.get_string()));
+      if (!in) return Error{ErrorCode::invalid_argument, "sync: cannot read conflicts_file " + std::string(v.get_string())};
+      std::string text((std::istreambuf_iterator<char>(in)), {});
+      boost::system::error_code ec;
+      auto parsed = json::parse(text, ec);
+      if (ec || !parsed.is_object())
+        return Error{ErrorCode::invalid_argument, "sync: conflicts_file " + std::string(v.get_string()) + " is not a JSON object"};
+      for (const auto& [k, x] : parsed.get_object()) conflicts[k] = x;
+    } else if (key == "bridge" && v.is_bool()) {
+      c.bridge = v.get_bool();
+    } else if (key == "scope" && v.is_string() && (v.get_string() == "depot" || v.get_string() == "all")) {
+      c.depot_scope = v.get_string() == "depot";
+    } else if (key == "roles" && v.is_object()) {
+      for (const auto& [role, perms] : v.get_object()) {
+        if (!perms.is_array()) return Error{ErrorCode::invalid_argument, "sync: roles." + std::string(role) + " must be an array of permissions"};
+        auto& set = c.roles[std::string(role)];
+        set.clear();
+        for (const auto& p : perms.get_array()) {
+          if (!p.is_string()) return Error{ErrorCode::invalid_argument, "sync: roles." + std::string(role) + " holds a non-string"};
+          set.insert(std::string(p.get_string()));
+        }
+      }
+    } else {
+      return Error{ErrorCode::invalid_argument, "sync: bad setting '" + std::string(key) + "': " + json::serialize(v) +
+                                                    " (known: conflicts, conflicts_file, bridge, scope, roles)"};
+    }
+  }
+  auto table = StrategyTable::from_json(conflicts);
+  if (!table) return table.error();
+  c.strategies = std::move(*table);
+  return c;
+}
+
+bool SyncConfig::permits(const std::string& role, const std::string& permission) const {
+  auto it = roles.find(role);
+  if (it == roles.end()) return false;
+  const auto& p = it->second;
+  return p.count("*") || p.count(permission) || p.count(permission.substr(0, permission.find('/')) + "/*");
+}
+
+json::object SyncConfig::to_json() const {
+  json::object r;
+  for (const auto& [role, perms] : roles) {
+    json::array a;
+    for (const auto& p : perms) a.push_back(json::string(p));
+    r[role] = std::move(a);
+  }
+  json::object out = strategies.to_json();
+  out["bridge"] = bridge;
+  out["scope"] = depot_scope ? "depot" : "all";
+  out["roles"] = std::move(r);
+  return out;
+}
+
+}  // namespace roundhouse::sync
