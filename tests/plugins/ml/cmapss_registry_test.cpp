@@ -28,10 +28,9 @@ TEST_F(FeaturesTest, Fd001RulThroughImporterExtractorAndRegistry) {
   r.model_type = "rul";
   r.name = "fd001";
   r.dataset.parameters = {{"asset_prefix", "FD001-train-"}};
-  // The 14 sensors that vary on FD001 (the others are constant or two-valued).
   r.dataset.extractor_parameters = {
       {"window", 30},
-      {"channels", {"s2", "s3", "s4", "s7", "s8", "s9", "s11", "s12", "s13", "s14", "s15", "s17", "s20", "s21"}}};
+      {"channels", rh::ml::assets::cmapss_fd001_varying_channels()}};
   r.dataset.known_at = rh::now_micros();
   r.split.test_fraction = 0.2;
   r.promote = true;

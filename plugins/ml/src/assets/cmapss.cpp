@@ -46,6 +46,10 @@ std::string cmapss_asset_id(const std::string& dataset, const std::string& split
   return dataset + "-" + split + "-" + digits;
 }
 
+boost::json::array cmapss_fd001_varying_channels() {
+  return {"s2", "s3", "s4", "s7", "s8", "s9", "s11", "s12", "s13", "s14", "s15", "s17", "s20", "s21"};
+}
+
 Result<std::vector<CmapssEngine>> read_cmapss(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) return Error{ErrorCode::invalid_argument, file.string() + ": cannot open"};

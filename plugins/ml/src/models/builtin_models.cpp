@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -154,19 +155,23 @@ class FailureRiskModel final : public BoostedModelType {
     auto events = visible_events(store, r, t, {"vehicle", "failure"}, {"VehicleRegistered", "FailureReported"});
     if (!events) return events.error();
     Timestamp first = t.as_of;
+    Timestamp newest = std::numeric_limits<Timestamp>::min();
     std::map<std::string, std::vector<Timestamp>> failures;  // vehicle -> occurred times
     for (const auto& e : *events) {
       first = std::min(first, e.occurred_at);
+      newest = std::max(newest, e.occurred_at);
       if (e.type != "FailureReported") continue;
       auto payload = e.payload_json().as_object();
       if (auto* v = payload.if_contains("vehicle_id"); v && v->is_string())
         failures[std::string(v->get_string())].push_back(e.occurred_at);
     }
     // Row times every `every` days from one step after the first event, ending a horizon before
-    // as_of so every label's window has been observed.
+    // the end of the observed record (the newest of these events, all as of as_of) so every
+    // label's window has been observed: months with no events after a feed stopped (or after an
+    // imported history ends) are not "no failure" months.
     const Timestamp h = static_cast<Timestamp>(*horizon * kMicrosPerDay);
     Timestamp step = static_cast<Timestamp>(*every * kMicrosPerDay);
-    const Timestamp last = t.as_of - h;
+    const Timestamp last = events->empty() ? first : newest - h;
     if (last > first && (last - first) / step > *max_times) step = (last - first) / *max_times;
     FeatureRequest f = base_request(r, t);
     for (Timestamp at = first + step; at <= last; at += step) f.as_of.push_back(at);
