@@ -301,6 +301,14 @@ def run_cli(*args, stdin=None, store=None, timeout=60, env=None, cwd=None):
                           cwd=cwd or _CLI_CWD)
 
 
+def demo_sqlite(work, size="small", tenant="acme"):
+    """`roundhouse demo --size <size>` for `tenant` into work/demo.db; returns the file's path."""
+    db = work / "demo.db"
+    r = run_cli("demo", "--size", size, "--tenant", tenant, store=f"sqlite:{db}", timeout=900)
+    assert r.returncode == 0, r.stderr
+    return db
+
+
 def make_jwt(claims, secret=JWT_SECRET, alg="HS256"):
     def b64(data):
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()

@@ -10,7 +10,7 @@ from collections import defaultdict
 
 import pytest
 
-from conftest import KEYS, OTHER_TENANT, Host, requires_sqlite, run_cli
+from conftest import KEYS, OTHER_TENANT, Host, demo_sqlite, requires_sqlite
 
 READER = KEYS["acme-reader"]["key"]
 DAY_US = 86400 * 1_000_000
@@ -24,9 +24,7 @@ pytestmark = requires_sqlite
 def demo(tmp_path_factory):
     """The small demo fleet of tenant acme in SQLite, a host serving it, and its raw events."""
     work = tmp_path_factory.mktemp("mlpredict")
-    db = work / "demo.db"
-    r = run_cli("demo", "--size", "small", "--tenant", "acme", store=f"sqlite:{db}", timeout=900)
-    assert r.returncode == 0, r.stderr
+    db = demo_sqlite(work)
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     rows = con.execute(
         "SELECT s.aggregate_type, s.aggregate_id, e.event_type, e.occurred_at, e.payload FROM events e "

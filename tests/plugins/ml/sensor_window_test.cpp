@@ -99,3 +99,45 @@ TEST_F(FeaturesTest, AReadingWithoutAChannelIsSkippedForThatChannel) {
 }
 
 }  // namespace
+
+// Named entities and channels read only those assets' streams (a one-asset prediction must not
+// scan the log); the rows must equal the same assets' rows of an all-assets extraction, with the
+// as-of and known-at cutoffs applied to the late-recorded and back-dated readings alike.
+TEST_F(FeaturesTest, NamedAssetsGiveTheSameRowsAsTheWholeLog) {
+  const rh::Timestamp base = at("2024-01-01");
+  const rh::Timestamp hour = 3'600'000'000LL;
+  for (int cycle = 1; cycle <= 12; ++cycle)
+    for (const char* id : {"A1", "A2", "A3"})
+      append("asset", id, "SensorReadingsRecorded",
+             {{"cycle", cycle}, {"channels", {{"x", cycle * 1.5 + id[1]}, {"y", 100.0 - cycle}}}},
+             base + cycle * hour);
+  const rh::Timestamp known = cut();
+  // Recorded after `known`: invisible at it, visible to a later cutoff.
+  append("asset", "A2", "SensorReadingsRecorded", {{"cycle", 13}, {"channels", {{"x", 99.0}, {"y", 1.0}}}},
+         base + 5 * hour + 1);
+  for (const auto known_at : {known, rh::now_micros()}) {
+    rh::ml::FeatureRequest all;
+    all.as_of = {base + 6 * hour, base + 20 * hour};
+    all.known_at = known_at;
+    all.parameters = {{"window", 4}, {"channels", json::array{"x", "y"}}};
+    auto whole = extract("sensor-window", all).value();
+    rh::ml::FeatureRequest named = all;
+    named.entity_ids = {"A2", "A3"};
+    auto some = extract("sensor-window", named).value();
+    ASSERT_EQ(whole.rows(), 6u);
+    ASSERT_EQ(some.rows(), 4u);
+    for (std::size_t r = 0; r < 4; ++r) {
+      EXPECT_EQ(some.entity_ids[r], whole.entity_ids[r + 2]);
+      EXPECT_EQ(some.as_of[r], whole.as_of[r + 2]);
+      for (std::size_t c = 0; c < some.cols(); ++c)
+        EXPECT_EQ(some.at(r, c), whole.at(r + 2, c)) << "row " << r << " column " << some.schema.columns[c].name;
+    }
+  }
+  auto missing = as_of(base + 20 * hour, rh::now_micros());
+  missing.entity_ids = {"A1", "NOPE"};
+  missing.parameters = {{"channels", json::array{"x"}}};
+  auto refused = extract("sensor-window", missing);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, rh::ErrorCode::not_found);
+  EXPECT_NE(refused.error().message.find("'NOPE'"), std::string::npos) << refused.error().message;
+}

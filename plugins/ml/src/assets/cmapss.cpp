@@ -1,12 +1,13 @@
 #include "assets/cmapss.hpp"
 
-#include <charconv>
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <future>
 #include <set>
 
 #include "assets/asset_events.hpp"
+#include "rul/cmapss_file.hpp"
 #include "roundhouse/plugin/registry.hpp"
 
 namespace roundhouse::ml::assets {
@@ -45,31 +46,27 @@ std::string cmapss_asset_id(const std::string& dataset, const std::string& split
   return dataset + "-" + split + "-" + digits;
 }
 
+boost::json::array cmapss_fd001_varying_channels() {
+  return {"s2", "s3", "s4", "s7", "s8", "s9", "s11", "s12", "s13", "s14", "s15", "s17", "s20", "s21"};
+}
+
 Result<std::vector<CmapssEngine>> read_cmapss(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) return Error{ErrorCode::invalid_argument, file.string() + ": cannot open"};
   std::vector<CmapssEngine> engines;
   std::string text;
+  std::vector<double> fields;
   std::size_t line = 0;
   while (std::getline(in, text)) {
     ++line;
-    std::array<double, kColumns> row{};
-    std::size_t n = 0;
-    const char* p = text.data();
-    const char* end = p + text.size();
-    while (true) {
-      while (p < end && (*p == ' ' || *p == '\t' || *p == '\r')) ++p;
-      if (p == end) break;
-      double v = 0;
-      auto r = std::from_chars(p, end, v);
-      if (r.ec != std::errc{}) return bad_line(file, line, "'" + std::string(p, std::min<std::size_t>(12, end - p)) + "' is not a number");
-      if (n < kColumns) row[n] = v;
-      ++n;
-      p = r.ptr;
-    }
+    if (auto bad = split_cmapss_numbers(text, fields))
+      return bad_line(file, line, "'" + text.substr(*bad, 12) + "' is not a number");
+    const std::size_t n = fields.size();
     if (n == 0) continue;  // blank line
     if (n != kColumns)
       return bad_line(file, line, "expected 26 numbers (unit, cycle, 3 settings, 21 sensors), got " + std::to_string(n));
+    std::array<double, kColumns> row{};
+    std::copy(fields.begin(), fields.end(), row.begin());
     const int unit = static_cast<int>(row[0]);
     const double cycle = row[1];
     if (row[0] != unit || unit < 1) return bad_line(file, line, "unit must be a whole number >= 1");

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include "roundhouse/events/event_store.hpp"
@@ -51,6 +52,10 @@ struct CmapssSummary {
 };
 
 std::string cmapss_asset_id(const std::string& dataset, const std::string& split, int unit);
+
+// The 14 sensor channels that vary on FD001 ("s2", "s3", ...); s1, s5, s6, s10, s16, s18 and s19
+// are constant or two-valued there. For the sensor-window extractor's `channels` parameter.
+boost::json::array cmapss_fd001_varying_channels();
 
 // Reads both files completely first (nothing is written when either is malformed), refuses when
 // any of the engines' streams exists already (rule_violation), then appends one batch per engine.

@@ -5,10 +5,13 @@
 namespace roundhouse::ml::cli {
 
 std::vector<MlSubcommand> ml_subcommands() {
-  return {
+  std::vector<MlSubcommand> out{
       features_subcommand(),
       import_cmapss_subcommand(),
   };
+  for (auto& s : model_subcommands()) out.push_back(std::move(s));
+  out.push_back(rescore_subcommand());
+  return out;
 }
 
 namespace {
@@ -41,7 +44,7 @@ int run(CliContext& ctx) {
 }  // namespace
 
 CliCommand ml_command() {
-  return CliCommand{"ml", "machine learning: feature extraction, condition data import", usage(), &run};
+  return CliCommand{"ml", "machine learning: features, condition data import, model training, registry and predictions", usage(), &run};
 }
 
 }  // namespace roundhouse::ml::cli

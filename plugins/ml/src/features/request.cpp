@@ -38,7 +38,7 @@ Result<RowSpec> row_spec(const FeatureRequest& request) {
 }
 
 Error ParameterReader::bad(const std::string& key, const std::string& what) const {
-  return {ErrorCode::invalid_argument, extractor_ + " features: parameter '" + key + "' " + what};
+  return {ErrorCode::invalid_argument, extractor_ + " " + noun_ + ": parameter '" + key + "' " + what};
 }
 
 Result<std::int64_t> ParameterReader::integer(const std::string& key, std::int64_t fallback, std::int64_t min) {
@@ -103,7 +103,7 @@ Status ParameterReader::finish() const {
     if (!read_.count(std::string(key))) {
       std::string known;
       for (const auto& k : read_) known += (known.empty() ? "" : ", ") + k;
-      return {ErrorCode::invalid_argument, extractor_ + " features: unknown parameter '" + std::string(key) +
+      return {ErrorCode::invalid_argument, extractor_ + " " + noun_ + ": unknown parameter '" + std::string(key) +
                                                "' (parameters: " + (known.empty() ? "none" : known) + ")"};
     }
   return {};

@@ -33,8 +33,9 @@ Result<RowSpec> row_spec(const FeatureRequest& request);
 // Reads typed parameters and refuses keys nobody asked for (typos must not pass silently).
 class ParameterReader {
  public:
-  ParameterReader(std::string extractor, const boost::json::object& parameters)
-      : extractor_(std::move(extractor)), params_(parameters) {}
+  // Messages read "<extractor> <noun>: parameter 'x' ..." (noun: "features", or "model" for model types).
+  ParameterReader(std::string extractor, const boost::json::object& parameters, std::string noun = "features")
+      : extractor_(std::move(extractor)), noun_(std::move(noun)), params_(parameters) {}
   // A whole number >= min (default when absent).
   Result<std::int64_t> integer(const std::string& key, std::int64_t fallback, std::int64_t min);
   Result<double> number(const std::string& key, double fallback, double min);
@@ -49,6 +50,7 @@ class ParameterReader {
  private:
   Error bad(const std::string& key, const std::string& what) const;
   std::string extractor_;
+  std::string noun_;
   const boost::json::object& params_;
   std::set<std::string> read_;
 };

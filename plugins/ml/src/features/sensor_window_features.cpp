@@ -176,7 +176,10 @@ class SensorWindowExtractor final : public BuiltinExtractor<Params> {
   Result<FeatureMatrix> run(EventStore& store, const RowSpec& spec, const std::optional<std::string>& tenant,
                             const Params& p) const override {
     Decoded d;
-    auto st = read_visible(store, spec, tenant, {"asset"}, [&](const RecordedEvent& r) { d.add(r); });
+    const auto add = [&](const RecordedEvent& r) { d.add(r); };
+    // Without named channels the columns are every channel read, so the whole log is read then.
+    auto st = p.channels ? read_entity_streams_visible(store, spec, tenant, "asset", add)
+                         : read_visible(store, spec, tenant, {"asset"}, add);
     if (!st) return st.error();
     Params resolved = p;
     if (!resolved.channels) {

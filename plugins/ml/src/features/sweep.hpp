@@ -242,4 +242,28 @@ Status read_visible(EventStore& store, const RowSpec& spec, const std::optional<
   });
 }
 
+// The same for extractors whose entity id is its stream's id (`aggregate_type`/<entity>): when the
+// request names its entities, reads just their streams rather than scanning the log, so one
+// entity's features cost its own events (a prediction for one asset). A stream that does not exist
+// is skipped; the sweep then reports that entity as not found.
+template <class Decode>
+Status read_entity_streams_visible(EventStore& store, const RowSpec& spec, const std::optional<std::string>& tenant,
+                                   const std::string& aggregate_type, Decode&& decode) {
+  if (spec.entity_ids.empty()) return read_visible(store, spec, tenant, {aggregate_type}, decode);
+  ReadStreamOptions options;
+  options.tenant = tenant;
+  const Timestamp max_occ = spec.max_occurred();
+  const Timestamp max_rec = spec.max_recorded();
+  for (const auto& id : spec.entity_ids) {
+    auto events = store.read_stream({aggregate_type, id}, options);
+    if (!events) {
+      if (events.error().code == ErrorCode::not_found) continue;
+      return events.error();
+    }
+    for (const auto& e : *events)
+      if (e.occurred_at <= max_occ && e.recorded_at <= max_rec) decode(e);
+  }
+  return {};
+}
+
 }  // namespace roundhouse::ml::features

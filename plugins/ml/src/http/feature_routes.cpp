@@ -2,17 +2,12 @@
 
 #include <boost/json/parse.hpp>
 
+#include "http/json_input.hpp"
+
 namespace roundhouse::ml::http {
 namespace {
 
 Error bad(const std::string& m) { return {ErrorCode::invalid_argument, m}; }
-
-Result<Timestamp> time_param(const std::string& name, const std::string& text) {
-  if (text == "now") return now_micros();
-  auto t = parse_timestamp(text);
-  if (!t) return bad(name + ": '" + text + "' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp");
-  return *t;
-}
 
 // Query: as_of (repeatable, default now), known_at (time or "now"), entity (repeatable),
 // rows=each_event, params (a JSON object). Unknown query parameters are refused.

@@ -29,6 +29,13 @@ Result<std::vector<double>> numbers_of(const boost::json::value& v, const std::s
 
 Error bad_input(const std::string& message) { return {ErrorCode::invalid_argument, message}; }
 
+Result<Timestamp> time_param(const std::string& name, const std::string& text) {
+  if (text == "now") return now_micros();
+  auto t = parse_timestamp(text);
+  if (!t) return bad_input(name + ": '" + text + "' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp");
+  return *t;
+}
+
 Result<const boost::json::object*> body_object(const HttpRequest& req) {
   if (!req.json.is_object()) return bad_input("the request body must be a JSON object");
   return &req.json.as_object();

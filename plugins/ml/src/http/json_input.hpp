@@ -29,6 +29,9 @@ Result<std::vector<std::vector<double>>> rows_member(const boost::json::object& 
 // A query parameter as a number, or the fallback when absent.
 Result<double> number_query(const HttpRequest& req, const std::string& key, double fallback);
 
+// A time given as "now", a date (YYYY-MM-DD) or an RFC 3339 timestamp; invalid_argument names `name`.
+Result<Timestamp> time_param(const std::string& name, const std::string& text);
+
 // Non-finite results (NaN, infinity) as JSON null.
 boost::json::value number_or_null(double v);
 

@@ -6,23 +6,6 @@
 namespace roundhouse::ml {
 namespace {
 
-// Splits a line on spaces/tabs into doubles. false on a field that is not a number.
-bool parse_numbers(const std::string& line, std::vector<double>& out) {
-  out.clear();
-  const char* p = line.data();
-  const char* end = p + line.size();
-  while (p < end) {
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r')) ++p;
-    if (p == end) break;
-    double v = 0;
-    auto [next, ec] = std::from_chars(p, end, v);
-    if (ec != std::errc{} || (next < end && *next != ' ' && *next != '\t' && *next != '\r')) return false;
-    out.push_back(v);
-    p = next;
-  }
-  return true;
-}
-
 Error bad_line(const std::filesystem::path& path, std::size_t line_no, const std::string& what) {
   return Error{ErrorCode::invalid_argument,
                path.filename().string() + " line " + std::to_string(line_no) + ": " + what};
@@ -37,7 +20,7 @@ Status read_rows(const std::filesystem::path& path, std::size_t width, std::vect
   std::size_t line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
-    if (!parse_numbers(line, fields)) return bad_line(path, line_no, "a field is not a number");
+    if (split_cmapss_numbers(line, fields)) return bad_line(path, line_no, "a field is not a number");
     if (fields.empty()) continue;
     if (fields.size() != width)
       return bad_line(path, line_no, "expected " + std::to_string(width) + " numbers, got " + std::to_string(fields.size()));
@@ -47,6 +30,23 @@ Status read_rows(const std::filesystem::path& path, std::size_t width, std::vect
 }
 
 }  // namespace
+
+std::optional<std::size_t> split_cmapss_numbers(std::string_view line, std::vector<double>& out) {
+  out.clear();
+  const char* p = line.data();
+  const char* end = p + line.size();
+  auto separator = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+  while (p < end) {
+    while (p < end && separator(*p)) ++p;
+    if (p == end) break;
+    double v = 0;
+    auto [next, ec] = std::from_chars(p, end, v);
+    if (ec != std::errc{} || (next < end && !separator(*next))) return static_cast<std::size_t>(p - line.data());
+    out.push_back(v);
+    p = next;
+  }
+  return std::nullopt;
+}
 
 const std::array<std::string, CmapssTable::kChannels>& CmapssTable::channel_names() {
   static const std::array<std::string, kChannels> names = [] {

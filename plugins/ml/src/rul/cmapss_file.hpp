@@ -4,8 +4,11 @@
 // RUL per test unit in unit order). Rows come back in file order, which is unit then cycle.
 
 #include <array>
+#include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <Eigen/Core>
@@ -22,6 +25,11 @@ struct CmapssTable {
 
   static const std::array<std::string, kChannels>& channel_names();
 };
+
+// The one tokenizer of C-MAPSS lines (this reader and the asset importer, assets/cmapss.cpp):
+// splits on spaces, tabs and CR into `out`. Returns the offset in `line` of the first field that
+// is not a number, or nullopt when every field is one.
+std::optional<std::size_t> split_cmapss_numbers(std::string_view line, std::vector<double>& out);
 
 // Errors: unreadable file (io_error), a line with other than 26 numbers or a non-numeric field
 // (invalid_argument, naming the line).

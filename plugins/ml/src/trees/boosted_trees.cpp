@@ -82,7 +82,8 @@ BoostedTrees::~BoostedTrees() = default;
 
 Result<BoostedTrees> BoostedTrees::fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
                                        const BoostedTreesParams& params,
-                                       const Eigen::VectorXd* weights) {
+                                       const Eigen::VectorXd* weights,
+                                       const std::function<void(int, int)>& progress) {
   if (Status st = validate(params); !st) return st.error();
   if (x.rows() == 0 || x.cols() == 0) return invalid("training needs at least one row and one feature").error();
   if (y.size() != x.rows())
@@ -117,6 +118,7 @@ Result<BoostedTrees> BoostedTrees::fit(const Eigen::MatrixXd& x, const Eigen::Ve
   for (int round = 0; round < params.rounds; ++round) {
     if (Status st = xgb::check(XGBoosterUpdateOneIter(raw, round, dtrain->get()), "train"); !st)
       return st.error();
+    if (progress) progress(round + 1, params.rounds);
   }
   auto impl = std::make_unique<Impl>();
   impl->booster = std::move(booster);

@@ -8,6 +8,7 @@
 // results back in a per-booster buffer, so a mutex serializes calls on one model.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -39,9 +40,11 @@ Status validate(const BoostedTreesParams& params);
 class BoostedTrees {
  public:
   // Errors: shape mismatch, no rows, non-finite labels, bad parameters, weights of the wrong length.
+  // `progress`, when set, is called after each boosting round with (rounds done, rounds planned).
   static Result<BoostedTrees> fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
                                   const BoostedTreesParams& params,
-                                  const Eigen::VectorXd* weights = nullptr);
+                                  const Eigen::VectorXd* weights = nullptr,
+                                  const std::function<void(int, int)>& progress = {});
   // A model saved by save(). Errors: bytes that XGBoost cannot read.
   static Result<BoostedTrees> load(std::span<const std::uint8_t> bytes);
 

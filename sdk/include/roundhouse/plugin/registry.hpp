@@ -21,6 +21,7 @@
 #include "roundhouse/domain/aggregate.hpp"
 #include "roundhouse/http/route.hpp"
 #include "roundhouse/ml/features.hpp"
+#include "roundhouse/ml/model.hpp"
 #include "roundhouse/projections/projection.hpp"
 #include "roundhouse/schema/json_schema.hpp"
 #include "roundhouse/storage/store_admin.hpp"
@@ -84,7 +85,9 @@ class ROUNDHOUSE_API Registry {
   ExtensionPoint<CliCommand> cli_commands;         // `roundhouse <name>` subcommands
   ExtensionPoint<ml::FeatureExtractorPtr> features; // feature extractors by name (ml/features.hpp)
   ExtensionPoint<KpiDefinition> kpis;              // extra KPIs served by the analytics plugin, by name
+  // Appended last, in this order, so the members above keep their offsets for plugins built before them.
   ExtensionPoint<sync::CustomMerge> sync_merges;   // "custom:<name>" sync conflict strategies (sync/conflict_strategy.hpp)
+  ExtensionPoint<ml::ModelTypePtr> models;         // trainable model types by name (ml/model.hpp)
 
   // Validates an event payload against the schema registered for its type (ok when none is).
   // The violation message starts with the JSON Pointer inside the payload.

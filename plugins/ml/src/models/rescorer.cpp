@@ -1,0 +1,72 @@
+#include "models/rescorer.hpp"
+
+#include "models/serving.hpp"
+
+namespace roundhouse::ml::models {
+
+Result<RescoreReport> rescore_once(const Registry& registry, EventStore& store, const RescoreOptions& options) {
+  RescoreReport report;
+  report.at = now_micros();
+  std::vector<std::string> names = options.models;
+  if (names.empty()) {
+    auto all = list_models(store, options.scope);
+    if (!all) return all.error();
+    for (const auto& m : *all)
+      if (m.promoted()) names.push_back(m.name);
+  }
+  for (const auto& name : names) {
+    PredictRequest r;
+    r.name = name;
+    r.as_of = report.at;
+    r.known_at = report.at;
+    auto out = predict(registry, store, options.scope, r);
+    if (!out) {
+      report.errors.push_back(name + ": " + out.error().message);
+      continue;
+    }
+    ++report.models;
+    report.predictions += out->recorded;
+  }
+  return report;
+}
+
+Rescorer::Rescorer(const Registry& registry, std::shared_ptr<EventStore> store, RescoreOptions options,
+                   PassCallback on_pass)
+    : registry_(registry), store_(std::move(store)), options_(std::move(options)), on_pass_(std::move(on_pass)) {}
+
+Rescorer::~Rescorer() { stop(); }
+
+void Rescorer::start() {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void Rescorer::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::size_t Rescorer::passes() const {
+  std::lock_guard lock(mu_);
+  return passes_;
+}
+
+void Rescorer::run() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    auto report = rescore_once(registry_, *store_, options_);
+    if (on_pass_) on_pass_(report);
+    lock.lock();
+    ++passes_;
+    wake_.wait_for(lock, options_.interval, [this] { return stopping_; });
+  }
+}
+
+}  // namespace roundhouse::ml::models
