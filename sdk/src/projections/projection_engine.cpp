@@ -306,6 +306,11 @@ bool ProjectionEngine::wait_until(Position position, std::chrono::milliseconds t
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     all = inst->sub->wait_for(position, std::max(left, std::chrono::milliseconds(0))) && all;
   }
+  // A subscription reaches the position event by event and reports itself live only after the
+  // page that held it, so a caller that lists the statuses next could still see "catching_up".
+  for (const auto& inst : serving)
+    while (inst->sub->state() == Subscription::State::catching_up && Clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return all;
 }
 

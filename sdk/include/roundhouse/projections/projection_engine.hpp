@@ -59,7 +59,8 @@ class ROUNDHOUSE_API ProjectionEngine {
   // names; a rebuild already running is left alone (ok).
   Status rebuild(const std::string& name);
 
-  // Blocks until every projection has applied `position` (or failed/stopped) or the timeout passes.
+  // Blocks until every projection has applied `position` (or failed/stopped) or the timeout passes;
+  // within the timeout a projection that has applied it is also past its catch-up (reports live).
   bool wait_until(Position position, std::chrono::milliseconds timeout) const;
 
   void stop();  // idempotent
