@@ -7,6 +7,10 @@
     model = rh.ml.BoostedTrees(max_depth=3, rounds=600).fit(X_train, y_train)
     rh.ml.rmse(model.predict(X_test), y_test)
 
+    # the ml plugin's model registry in the store (as POST /api/v1/ml/models/train etc.)
+    rh.ml.train(store, "failure-risk", "risk", promote=True)
+    rh.ml.versions(store, "risk"); rh.ml.predict(store, "risk", ["EMU-0001"], known_at="now")
+
 Feature matrices come from :meth:`roundhouse.Store.features`.
 """
 
@@ -227,4 +231,80 @@ def auc(score: Any, label: Any) -> float:
     return _ml.auc(_vector(score, "score"), _vector(label, "label"))
 
 
-__all__ = ["BoostedTrees", "CvResult", "WeibullResult", "auc", "grouped_cv", "mae", "nasa_score", "rmse", "weibull"]
+# ---- the ml plugin's model registry (the same routes as /api/v1/ml/models*, in-process) ----
+
+def _registry_call(store: Any, method: str, path: str, body: Any = None) -> Any:
+    return store.call(method, path, body=body)[1]
+
+
+def _name(name: str) -> str:
+    if not isinstance(name, str) or not name:
+        raise ValidationError("a model name must be a non-empty string")
+    return name
+
+
+def models(store: Any) -> dict[str, Any]:
+    """The registered model types and this tenant's trained models: ``{'types': [...], 'models': [...]}``
+    (each model with its latest and promoted version and latest held-out metrics)."""
+    return _registry_call(store, "GET", "/api/v1/ml/models")
+
+
+def train(store: Any, model_type: str, name: str, *, parameters: dict[str, Any] | None = None,
+          extractor_parameters: dict[str, Any] | None = None, hyperparameters: dict[str, Any] | None = None,
+          split: dict[str, Any] | None = None, as_of: Any = None, known_at: Any = None,
+          promote: bool = False) -> dict[str, Any]:
+    """Trains a new version of model ``name`` of type ``model_type`` (``"rul"``, ``"failure-risk"``,
+    ``"work-order-duration"`` or a plugin's) from the store's events: dataset at as-of times, split by
+    unit and time, fit, held-out metrics; stored in the registry (``promote=True`` also serves it).
+    Returns ``{'model': ..., 'version': ...}``. Raises NotFound for an unknown type, ValidationError
+    for bad parameters or hyperparameters, RuleViolation when there is too little data; nothing is
+    written then. ``as_of``/``known_at``: ISO-8601 text or ``"now"``."""
+    body: dict[str, Any] = {"model_type": model_type, "name": _name(name), "promote": bool(promote)}
+    for key, value in (("parameters", parameters), ("extractor_parameters", extractor_parameters),
+                       ("hyperparameters", hyperparameters), ("split", split), ("as_of", as_of),
+                       ("known_at", known_at)):
+        if value is not None:
+            body[key] = value
+    return _registry_call(store, "POST", "/api/v1/ml/models/train", body)
+
+
+def versions(store: Any, name: str) -> list[dict[str, Any]]:
+    """Every version of a model, oldest first, with metrics, feature-schema hash and training data
+    range. Raises NotFound for an unknown model."""
+    return _registry_call(store, "GET", f"/api/v1/ml/models/{_name(name)}/versions")["versions"]
+
+
+def promote(store: Any, name: str, version: int) -> dict[str, Any]:
+    """Serves ``version`` of a model from now on; returns the model. NotFound for an unknown model or version."""
+    return _registry_call(store, "POST", f"/api/v1/ml/models/{_name(name)}/promote", {"version": int(version)})
+
+
+def rollback(store: Any, name: str) -> dict[str, Any]:
+    """Serves the previously promoted version again; returns the model. RuleViolation when there is none."""
+    return _registry_call(store, "POST", f"/api/v1/ml/models/{_name(name)}/rollback", {})
+
+
+def predict(store: Any, name: str, entity_ids: Sequence[str] | None = None, *, as_of: Any = None,
+            known_at: Any = None, version: int | None = None, record: bool = True) -> Any:
+    """Predictions of the served (or given) version for ``entity_ids`` (all entities when None), each
+    recorded as a ``PredictionMade`` event unless ``record=False``. Returns a pandas DataFrame indexed
+    by entity id (columns ``value`` and the response's other per-prediction fields). Raises NotFound
+    for an unknown model, ValidationError when the stored feature schema no longer matches."""
+    import pandas as pd
+
+    body: dict[str, Any] = {"record": bool(record)}
+    if entity_ids is not None:
+        body["entity_ids"] = [str(e) for e in entity_ids]
+    for key, value in (("as_of", as_of), ("known_at", known_at), ("version", version)):
+        if value is not None:
+            body[key] = value
+    out = _registry_call(store, "POST", f"/api/v1/ml/predict/{_name(name)}", body)
+    frame = pd.DataFrame(out["predictions"])
+    if not frame.empty:
+        frame = frame.set_index("entity_id")
+    frame.attrs.update({k: v for k, v in out.items() if k != "predictions"})
+    return frame
+
+
+__all__ = ["BoostedTrees", "CvResult", "WeibullResult", "auc", "grouped_cv", "mae", "models", "nasa_score", "predict",
+           "promote", "rmse", "rollback", "train", "versions", "weibull"]
