@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "client/sync_client.hpp"
+#include "engine/settle.hpp"
 #include "protocol/server_log.hpp"
 #include "roundhouse/sync/wire.hpp"
 
@@ -93,9 +94,8 @@ std::size_t plain_json_bytes(const ChangeSet& s) {
   return n;
 }
 
-// The server's state after it settles every key's concurrent values by the timestamp strategy, as the
-// engine does at push time for such fields (engine/settle.hpp): one server write per key replacing
-// them with the value of greatest HLC time.
+// The server's state after it settles every key's concurrent values by the timestamp strategy: the
+// engine's own rule (engine/settle.hpp) picks the value, written back as one server write per key.
 ChangeSet settled_by_timestamp(const ChangeSet& state) {
   HybridClock server(1);
   CausalContext ctx;
@@ -105,13 +105,16 @@ ChangeSet settled_by_timestamp(const ChangeSet& state) {
     for (const auto& [__, fv] : reg) latest = std::max(latest, fv.ts.wall_ms);
   for (const auto& [key, reg] : state.entries()) {
     if (reg.size() < 2) continue;
-    const FieldValue* best = nullptr;
+    std::vector<ConflictCandidate> candidates;
     for (const auto& [dot, fv] : reg) {
       ctx.insert(dot);
-      if (!best || best->ts < fv.ts) best = &fv;
+      // The timestamp rule takes the latest of all; which ones count as "pushed" does not matter.
+      candidates.push_back({fv.value, fv.ts, dot, "device", candidates.empty()});
     }
+    const Settlement kept = settle(Strategy::timestamp, candidates, nullptr, key);
+    if (kept.kind != Settlement::Kind::replace) std::fprintf(stderr, "settle kept %s unsettled\n", key.c_str()), std::abort();
     const Dot dot = ctx.next(1);
-    entries[key].emplace(dot, FieldValue{best->value, server.now(latest)});
+    entries[key].emplace(dot, FieldValue{kept.value, server.now(latest)});
   }
   ChangeSet out = state;
   out.join(ChangeSet::from_parts(std::move(entries), std::move(ctx)));
