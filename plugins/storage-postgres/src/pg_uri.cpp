@@ -1,6 +1,8 @@
 #include "pg_uri.hpp"
 
 #include <cctype>
+#include <set>
+#include <utility>
 #include <stdexcept>
 
 namespace roundhouse::postgres {
@@ -16,6 +18,16 @@ std::int64_t fnv1a(const std::string& text) {
   }
   return static_cast<std::int64_t>(h);
 }
+
+// Defaults for libpq parameters the URI does not set. An unreachable server fails the open after
+// 10 s instead of hanging. TCP keepalives (libpq's default follows the kernel: first probe after
+// two hours) notice within about a minute that a server or the network in between is gone, so an
+// idle host's LISTEN connection and its pooled connections report it and reconnect instead of
+// waiting on a dead socket; tcp_user_timeout bounds how long sent data may stay unacknowledged.
+constexpr std::pair<const char*, const char*> kConnectionDefaults[] = {
+    {"connect_timeout", "10"},   {"keepalives", "1"},      {"keepalives_idle", "30"},
+    {"keepalives_interval", "10"}, {"keepalives_count", "3"}, {"tcp_user_timeout", "60000"},
+};
 
 bool valid_identifier(const std::string& s) {
   if (s.empty() || s.size() > 63) return false;
@@ -47,7 +59,7 @@ Result<PgUri> parse_pg_uri(const StoreUri& uri) {
     return Error{ErrorCode::invalid_argument,
                  "postgresql: store URI '" + where + "' must look like postgresql://user@host:port/database"};
   std::string query;
-  bool has_timeout = false;
+  std::set<std::string> given;  // libpq parameters the URI sets itself
   for (const auto& [key, value] : uri.params) {
     if (key == "schema") {
       if (!valid_identifier(value))
@@ -67,11 +79,12 @@ Result<PgUri> parse_pg_uri(const StoreUri& uri) {
       if (n < 1 || n > 64) return Error{ErrorCode::invalid_argument, "postgresql: readers must be 1..64"};
       out.readers = n;
     } else {
-      if (key == "connect_timeout") has_timeout = true;
+      given.insert(key);
       query += (query.empty() ? "" : "&") + key + (value.empty() ? "" : "=" + value);
     }
   }
-  if (!has_timeout) query += std::string(query.empty() ? "" : "&") + "connect_timeout=10";
+  for (const auto& [key, value] : kConnectionDefaults)
+    if (!given.contains(key)) query += std::string(query.empty() ? "" : "&") + key + "=" + value;
   // libpq only knows the postgresql:// and postgres:// prefixes; both schemes map to the first.
   out.conninfo = "postgresql:" + uri.rest + "?" + query;
   out.log_lock_key = fnv1a("roundhouse.log:" + out.schema);

@@ -23,7 +23,9 @@ struct PgUri {
 // "postgres" scheme. Plugin parameters: schema=NAME (created if missing; [A-Za-z_][A-Za-z0-9_]*,
 // at most 63 characters), readers=N (1..64). Every other parameter is handed to libpq
 // (sslmode, connect_timeout, application_name, ...), which refuses the ones it does not know.
-// connect_timeout defaults to 10 seconds so an unreachable server fails instead of hanging.
+// Defaults unless the URI sets them: connect_timeout=10 (an unreachable server fails instead of
+// hanging), keepalives_idle=30, keepalives_interval=10, keepalives_count=3 and
+// tcp_user_timeout=60000 (a vanished server or network is noticed within about a minute).
 Result<PgUri> parse_pg_uri(const StoreUri& uri);
 
 // The URI text with the password (if any) replaced by "***".
