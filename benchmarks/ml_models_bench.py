@@ -4,12 +4,16 @@
     benchmarks/ml_models_bench.py [--quick] [--build-dir DIR] [--data DIR] [--out FILE]
 
 Runs bin/roundhouse_ml_models_bench on NASA C-MAPSS FD001 (../shared/data/cmapss, or
-$ROUNDHOUSE_SHARED_DATA_DIR/cmapss): it builds the RUL features, writes them to a scratch
-directory, fits the boosted-tree RUL model (XGBoost C API, the hyperparameters the grouped
-cross-validation in tests/plugins/ml/cmapss_rul_test.cpp chose) and times predictions. Then a
-baseline script, run with shared/tools/py-extras on the path, fits scikit-learn's
-GradientBoostingRegressor on the same feature matrix with the same hyperparameters (trees, depth,
-learning rate, row and column subsampling, min samples per leaf) and times the same predictions:
+$ROUNDHOUSE_SHARED_DATA_DIR/cmapss): it imports FD001 as asset streams, takes the RUL features
+the product path fits (the `rul` type's dataset over the sensor-window extractor with the
+protocol's parameters, rul/cmapss_protocol.hpp), writes them to a scratch directory, fits the
+boosted-tree RUL model (XGBoost C API, the depth and rounds the grouped cross-validation in
+tests/plugins/ml/cmapss_protocol_test.cpp chose) and times predictions. Then a baseline script,
+run with shared/tools/py-extras on the path, fits scikit-learn's GradientBoostingRegressor on the
+same feature matrix with the same hyperparameters (trees, depth, learning rate, row and column
+subsampling, min samples per leaf) and times the same predictions. GradientBoostingRegressor
+refuses NaN, so the one NaN the features have (the standard deviation of a single reading, each
+engine's first row) is given to it as 0:
 
   ml.train.cmapss      fit seconds (median of 3)     vs  sklearn GBR fit seconds; RMSE/score of both
   ml.predict.single    p99 ms of one-row predictions vs  sklearn GBR one-row predict p99
@@ -38,7 +42,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-# The hyperparameters grouped 5-fold cross-validation picked on the FD001 training engines.
+# The depth and rounds grouped 3-fold cross-validation picked on the FD001 training engines
+# (tests/plugins/ml/cmapss_protocol_test.cpp prints the choice).
 DEPTH, ROUNDS = 3, 600
 
 BASELINE = r'''
@@ -46,8 +51,8 @@ import json, sys, time
 import numpy as np
 from sklearn.ensemble import GradientBoostingRegressor
 d, depth, rounds, quick = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
-X = np.loadtxt(f"{d}/train_x.csv", delimiter=","); y = np.loadtxt(f"{d}/train_y.csv", delimiter=",")
-Xt = np.loadtxt(f"{d}/test_x.csv", delimiter=","); truth = np.loadtxt(f"{d}/test_truth.csv", delimiter=",")
+X = np.nan_to_num(np.loadtxt(f"{d}/train_x.csv", delimiter=","), nan=0.0); y = np.loadtxt(f"{d}/train_y.csv", delimiter=",")
+Xt = np.nan_to_num(np.loadtxt(f"{d}/test_x.csv", delimiter=","), nan=0.0); truth = np.loadtxt(f"{d}/test_truth.csv", delimiter=",")
 def gbr(**kw):
     return GradientBoostingRegressor(random_state=0, **kw)
 same = dict(n_estimators=rounds, max_depth=depth, learning_rate=0.05, subsample=0.8, max_features=0.5,
@@ -115,7 +120,7 @@ def main():
         print("$ python3 -c <scikit-learn baseline>", file=sys.stderr, flush=True)
         base = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, env=py_extras_env()).stdout)
         cmd = [os.path.join(args.build_dir, "bin", "roundhouse_ml_registry_bench"), "--data", args.data,
-               "--rounds", "300"] + (["--quick"] if args.quick else [])
+               "--rounds", str(ROUNDS), "--depth", str(DEPTH)] + (["--quick"] if args.quick else [])
         print("$ " + " ".join(cmd), file=sys.stderr, flush=True)
         reg = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, env=ours_env).stdout)
 

@@ -1,6 +1,9 @@
 // roundhouse_ml_models_bench: the C++ side of the model benchmark rows (benchmarks/ml_models_bench.py
 // runs it and the scikit-learn baseline in the same run). On C-MAPSS FD001 it
-//   - builds the RUL features and writes them (train x/y, test x/truth) as CSV for the baseline,
+//   - builds the RUL features through the product path (rul/cmapss_protocol.hpp: the files imported
+//     as asset streams into a memory: store, the `rul` type's dataset over the sensor-window
+//     extractor, the test engines' rows at their last cycle) and writes them (train x/y, test
+//     x/truth) as CSV for the baseline, so both fit exactly the matrix the pipeline fits,
 //   - fits BoostedTrees with the given hyperparameters (the ones cross-validation chose; the
 //     search itself is the test's job) and times the fit,
 //   - evaluates RMSE and NASA score at the last cycle of each test engine,
@@ -19,7 +22,13 @@
 #include <vector>
 
 #include "eval/metrics.hpp"
-#include "rul/cmapss_evaluation.hpp"
+#include "ml_plugin.hpp"
+#include "models/builtin_models.hpp"
+#include "models/training.hpp"
+#include "roundhouse/plugin/registry.hpp"
+#include "rul/cmapss_protocol.hpp"
+#include "storage_memory.hpp"
+#include "trees/boosted_trees.hpp"
 
 namespace rml = roundhouse::ml;
 using Clock = std::chrono::steady_clock;
@@ -49,13 +58,58 @@ int fail(const std::string& message) {
   return 1;
 }
 
+Eigen::MatrixXd dense(const rml::FeatureMatrix& m) {
+  return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      m.data(), static_cast<Eigen::Index>(m.rows()), static_cast<Eigen::Index>(m.cols()));
+}
+
+struct Fd001 {
+  Eigen::MatrixXd train_x, test_x;
+  Eigen::VectorXd train_y, test_truth;
+};
+
+// The protocol's matrices: FD001 imported into a memory: store, the rul type's training rows
+// (every reading of the 100 training engines) and each test engine's row as of now.
+roundhouse::Result<Fd001> load_fd001(const std::string& dir) {
+  roundhouse::Registry registry;
+  if (auto st = roundhouse::plugins::register_storage_memory(registry); !st) return st.error();
+  if (auto st = roundhouse::plugins::register_ml(registry); !st) return st.error();
+  auto store = registry.open_store("memory:");
+  if (!store) return store.error();
+  rml::rul::CmapssProtocol protocol;
+  protocol.dir = dir;
+  const rml::models::RegistryScope scope{"default", "bench"};
+  auto truth = rml::rul::import_cmapss_subset(registry, **store, scope, protocol);
+  if (!truth) return truth.error();
+  auto type = rml::models::find_model_type(registry, "rul");
+  if (!type) return type.error();
+  const roundhouse::Timestamp now = roundhouse::now_micros();
+  auto train = (*type)->dataset(registry, **store, rml::rul::cmapss_training_dataset(protocol, "default", now));
+  if (!train) return train.error();
+  rml::FeatureRequest f;
+  f.entity_ids = rml::rul::cmapss_test_engines(protocol, truth->size());
+  f.as_of = {now};
+  f.known_at = now;
+  f.tenant = "default";
+  f.parameters = protocol.extractor_parameters;
+  auto test = rml::extract_features(registry, **store, "sensor-window", f);
+  if (!test) return test.error();
+  Fd001 out;
+  out.train_x = dense(train->features);
+  out.train_y = Eigen::Map<const Eigen::VectorXd>(train->labels.data(), static_cast<Eigen::Index>(train->labels.size()));
+  out.test_x = dense(*test);
+  out.test_truth = Eigen::Map<const Eigen::VectorXd>(truth->data(), static_cast<Eigen::Index>(truth->size()));
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string data_dir, features_out;
-  rml::BoostedTreesParams params = rml::default_rul_grid().front();
-  params.max_depth = 4;
-  params.rounds = 400;
+  // The `rul` type's tree defaults; depth and rounds as the protocol's cross-validation chose.
+  rml::BoostedTreesParams params = rml::models::rul_default_trees();
+  params.max_depth = 3;
+  params.rounds = 600;
   bool quick = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -73,13 +127,13 @@ int main(int argc, char** argv) {
   if (data_dir.empty() || features_out.empty()) return fail("--data and --features-out are required");
 
   auto start = Clock::now();
-  auto data = rml::load_cmapss(data_dir, "FD001");
+  auto data = load_fd001(data_dir);
   if (!data) return fail(data.error().message);
   const double feature_seconds = seconds_since(start);
   std::filesystem::create_directories(features_out);
   const std::filesystem::path out_dir = features_out;
-  write_csv(out_dir / "train_x.csv", data->train.x);
-  write_csv(out_dir / "train_y.csv", data->train_target);
+  write_csv(out_dir / "train_x.csv", data->train_x);
+  write_csv(out_dir / "train_y.csv", data->train_y);
   write_csv(out_dir / "test_x.csv", data->test_x);
   write_csv(out_dir / "test_truth.csv", data->test_truth);
 
@@ -88,7 +142,7 @@ int main(int argc, char** argv) {
   std::optional<rml::BoostedTrees> model;
   for (int run = 0; run < (quick ? 1 : 3); ++run) {
     start = Clock::now();
-    auto fitted = rml::BoostedTrees::fit(data->train.x, data->train_target, params);
+    auto fitted = rml::BoostedTrees::fit(data->train_x, data->train_y, params);
     fit_seconds.push_back(seconds_since(start));
     if (!fitted) return fail(fitted.error().message);
     model.emplace(std::move(*fitted));
@@ -112,7 +166,7 @@ int main(int argc, char** argv) {
   }
 
   // Batches of 10k training rows.
-  const Eigen::MatrixXd batch = data->train.x.topRows(10000);
+  const Eigen::MatrixXd batch = data->train_x.topRows(10000);
   std::vector<double> batch_ms;
   for (int run = 0; run < (quick ? 3 : 11); ++run) {
     start = Clock::now();
@@ -128,7 +182,7 @@ int main(int argc, char** argv) {
       "\"test_rmse\": %.4f, \"test_mae\": %.4f, \"test_nasa_score\": %.3f, "
       "\"single_calls\": %d, \"single_p50_ms\": %.5f, \"single_p99_ms\": %.5f, "
       "\"batch_rows\": 10000, \"batch_median_ms\": %.3f, \"batch_min_ms\": %.3f}\n",
-      static_cast<long>(data->train.x.rows()), static_cast<long>(data->train.x.cols()), params.max_depth,
+      static_cast<long>(data->train_x.rows()), static_cast<long>(data->train_x.cols()), params.max_depth,
       params.rounds, params.learning_rate, params.subsample, params.colsample_bytree, params.min_child_weight,
       params.threads, feature_seconds, percentile(fit_seconds, 0.5),
       [&] {

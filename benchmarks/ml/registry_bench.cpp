@@ -10,7 +10,9 @@
 //   batch    predict() of the 100 test engines vs BoostedTrees::predict on their 100 rows.
 // Output: one JSON object on stdout.
 //
-//   roundhouse_ml_registry_bench --data DIR [--rounds N] [--quick]
+// Features: the C-MAPSS protocol's sensor-window parameters (rul/cmapss_protocol.hpp).
+//
+//   roundhouse_ml_registry_bench --data DIR [--rounds N] [--depth N] [--quick]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -25,6 +27,7 @@
 #include "models/boosted_model_type.hpp"
 #include "models/serving.hpp"
 #include "models/training.hpp"
+#include "rul/cmapss_protocol.hpp"
 #include "storage_memory.hpp"
 #include "trees/boosted_trees.hpp"
 
@@ -54,15 +57,16 @@ Eigen::MatrixXd dense(const rh::ml::FeatureMatrix& m) {
 
 int main(int argc, char** argv) {
   std::string data_dir;
-  int rounds = 300;
+  int rounds = 600, depth = 3;
   bool quick = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--data" && i + 1 < argc) data_dir = argv[++i];
     else if (arg == "--rounds" && i + 1 < argc) rounds = std::atoi(argv[++i]);
+    else if (arg == "--depth" && i + 1 < argc) depth = std::atoi(argv[++i]);
     else if (arg == "--quick") quick = true;
     else {
-      fail("usage: roundhouse_ml_registry_bench --data DIR [--rounds N] [--quick]");
+      fail("usage: roundhouse_ml_registry_bench --data DIR [--rounds N] [--depth N] [--quick]");
       return 2;
     }
   }
@@ -86,11 +90,9 @@ int main(int argc, char** argv) {
   request.model_type = "rul";
   request.name = "fd001";
   request.dataset.parameters = {{"asset_prefix", "FD001-train-"}};
-  request.dataset.extractor_parameters = {
-      {"window", 30},
-      {"channels", rh::ml::assets::cmapss_fd001_varying_channels()}};
+  request.dataset.extractor_parameters = rh::ml::rul::cmapss_window_parameters();
   request.dataset.known_at = now;
-  request.hyperparameters = {{"rounds", rounds}};
+  request.hyperparameters = {{"rounds", rounds}, {"max_depth", depth}};
   request.promote = true;
   auto start = Clock::now();
   auto trained = models::train_model(registry, **store, scope, request);

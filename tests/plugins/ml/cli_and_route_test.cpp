@@ -75,6 +75,44 @@ TEST_F(MlEntryPointsTest, ImportCmapssCommandWritesEnginesAndRefusesUsageErrors)
   std::filesystem::remove_all(dir);
 }
 
+// The protocol command on a slice of FD001 (12 training engines, 4 test engines and their true
+// RUL) with a small search, so it runs in seconds; the full run is cmapss_protocol_test.cpp.
+TEST_F(MlEntryPointsTest, EvaluateCmapssCommandScoresTheTestEnginesAndRefusesBadInput) {
+  const std::filesystem::path data = ROUNDHOUSE_CMAPSS_DIR;
+  const auto dir = std::filesystem::temp_directory_path() / ("rh-cmapss-eval-" + std::to_string(rh::now_micros()));
+  std::filesystem::create_directories(dir);
+  auto slice = [&](const char* file, int units) {  // the lines of the first `units` engines
+    std::ifstream in(data / file);
+    std::ofstream out(dir / file);
+    for (std::string line; std::getline(in, line);)
+      if (std::stoi(line) <= units) out << line << "\n";
+  };
+  slice("train_FD001.txt", 12);
+  slice("test_FD001.txt", 4);
+  std::ofstream(dir / "RUL_FD001.txt") << "112\n98\n69\n82\n";  // the first 4 of RUL_FD001.txt
+  EXPECT_EQ(cli({"evaluate-cmapss"}), 2);
+  EXPECT_EQ(err_.str(), "roundhouse ml evaluate-cmapss: give --data DIR (see roundhouse ml evaluate-cmapss --help)\n");
+  EXPECT_EQ(cli({"evaluate-cmapss", "--data", dir.string(), "--hyperparameters", "[1]"}), 2);
+  EXPECT_EQ(store_->head_position().value(), 0u);
+  ASSERT_EQ(cli({"evaluate-cmapss", "--data", dir.string(), "--hyperparameters",
+                 R"({"search": {"folds": 3, "max_depth": [2], "rounds": [20, 40]}, "threads": 1})"}),
+            0)
+      << err_.str();
+  const auto out = json::parse(out_.str()).as_object();
+  EXPECT_EQ(out.at("model").as_string(), "cmapss-rul");
+  EXPECT_EQ(out.at("max_depth").to_number<int>(), 2);
+  EXPECT_EQ(out.at("test").at("engines").to_number<int>(), 4);
+  EXPECT_GT(out.at("test").at("rmse").to_number<double>(), 0);
+  EXPECT_LT(out.at("test").at("rmse").to_number<double>(), 60);
+  EXPECT_EQ(store_->read_stream({"prediction", "cmapss-rul"}, {}).value().size(), 4u);
+  // A second run finds the engines imported already and writes nothing.
+  const auto head = store_->head_position().value();
+  EXPECT_EQ(cli({"evaluate-cmapss", "--data", dir.string()}), 1);
+  EXPECT_EQ(err_.str(), "roundhouse ml evaluate-cmapss: asset 'FD001-train-001' exists already (nothing was written)\n");
+  EXPECT_EQ(store_->head_position().value(), head);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(MlEntryPointsTest, FeatureRouteAnswersTheMatrixAndRefusesBadQueries) {
   append_small_fleet(*this);
   auto res = get("work-order", {{"as_of", "2024-03-15"}, {"known_at", "now"}, {"entity", "WO3"}});

@@ -39,7 +39,7 @@ TEST_F(FeaturesTest, BadParametersAndRequestsAreInvalidArguments) {
             "sensor-window features: parameter 'window' must be a whole number, got \"ten\"");
   r.parameters = {{"windw", 5}};
   EXPECT_EQ(extract("sensor-window", r).error().message,
-            "sensor-window features: unknown parameter 'windw' (parameters: channels, window)");
+            "sensor-window features: unknown parameter 'windw' (parameters: baseline, channels, stats, window, windows)");
   r.parameters = {{"demand_window_days", -3}};
   EXPECT_EQ(extract("inventory", r).error().code, rh::ErrorCode::invalid_argument);
   r.parameters = {{"failure_windows_days", json::array{30, 30}}};

@@ -2,22 +2,14 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <future>
 #include <set>
 
 #include "assets/asset_events.hpp"
-#include "rul/cmapss_file.hpp"
 #include "roundhouse/plugin/registry.hpp"
 
 namespace roundhouse::ml::assets {
 namespace {
-
-constexpr std::size_t kColumns = 26;
-
-Error bad_line(const std::filesystem::path& file, std::size_t line, const std::string& what) {
-  return {ErrorCode::invalid_argument, file.filename().string() + ":" + std::to_string(line) + ": " + what};
-}
 
 std::string dataset_from(const CmapssOptions& o) {
   if (!o.dataset.empty()) return o.dataset;
@@ -48,42 +40,6 @@ std::string cmapss_asset_id(const std::string& dataset, const std::string& split
 
 boost::json::array cmapss_fd001_varying_channels() {
   return {"s2", "s3", "s4", "s7", "s8", "s9", "s11", "s12", "s13", "s14", "s15", "s17", "s20", "s21"};
-}
-
-Result<std::vector<CmapssEngine>> read_cmapss(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) return Error{ErrorCode::invalid_argument, file.string() + ": cannot open"};
-  std::vector<CmapssEngine> engines;
-  std::string text;
-  std::vector<double> fields;
-  std::size_t line = 0;
-  while (std::getline(in, text)) {
-    ++line;
-    if (auto bad = split_cmapss_numbers(text, fields))
-      return bad_line(file, line, "'" + text.substr(*bad, 12) + "' is not a number");
-    const std::size_t n = fields.size();
-    if (n == 0) continue;  // blank line
-    if (n != kColumns)
-      return bad_line(file, line, "expected 26 numbers (unit, cycle, 3 settings, 21 sensors), got " + std::to_string(n));
-    std::array<double, kColumns> row{};
-    std::copy(fields.begin(), fields.end(), row.begin());
-    const int unit = static_cast<int>(row[0]);
-    const double cycle = row[1];
-    if (row[0] != unit || unit < 1) return bad_line(file, line, "unit must be a whole number >= 1");
-    if (engines.empty() || engines.back().unit != unit) {
-      for (const auto& e : engines)
-        if (e.unit == unit) return bad_line(file, line, "unit " + std::to_string(unit) + " appears in two blocks");
-      if (cycle != 1) return bad_line(file, line, "unit " + std::to_string(unit) + " starts at cycle " + std::to_string(static_cast<long long>(cycle)) + ", not 1");
-      engines.push_back({unit, {}});
-    } else if (cycle != static_cast<double>(engines.back().rows.size() + 1)) {
-      return bad_line(file, line, "unit " + std::to_string(unit) + ": cycle " +
-                                      std::to_string(static_cast<long long>(cycle)) + " follows cycle " +
-                                      std::to_string(engines.back().rows.size()));
-    }
-    engines.back().rows.push_back(row);
-  }
-  if (engines.empty()) return Error{ErrorCode::invalid_argument, file.string() + ": no data"};
-  return engines;
 }
 
 boost::json::object CmapssSummary::to_json() const {

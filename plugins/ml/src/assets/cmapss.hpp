@@ -18,6 +18,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "assets/cmapss_file.hpp"
 #include "roundhouse/events/event_store.hpp"
 
 namespace roundhouse {
@@ -25,14 +26,6 @@ class Registry;
 }
 
 namespace roundhouse::ml::assets {
-
-struct CmapssEngine {
-  int unit = 0;
-  std::vector<std::array<double, 26>> rows;  // unit, cycle, 3 settings, 21 sensors
-};
-
-// Parses one file; invalid_argument names file:line and the problem.
-Result<std::vector<CmapssEngine>> read_cmapss(const std::filesystem::path& file);
 
 struct CmapssOptions {
   std::filesystem::path train, test;  // either may be empty, not both

@@ -8,6 +8,7 @@ std::vector<MlSubcommand> ml_subcommands() {
   std::vector<MlSubcommand> out{
       features_subcommand(),
       import_cmapss_subcommand(),
+      evaluate_cmapss_subcommand(),
   };
   for (auto& s : model_subcommands()) out.push_back(std::move(s));
   out.push_back(rescore_subcommand());

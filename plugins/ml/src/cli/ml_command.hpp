@@ -21,6 +21,7 @@ CliCommand ml_command();
 
 // The subcommands defined so far.
 MlSubcommand import_cmapss_subcommand();
+MlSubcommand evaluate_cmapss_subcommand();
 MlSubcommand features_subcommand();
 std::vector<MlSubcommand> model_subcommands();  // train, models, versions, promote, rollback, predict
 MlSubcommand rescore_subcommand();

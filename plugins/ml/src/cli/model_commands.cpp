@@ -7,7 +7,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "cli/ml_command.hpp"
+#include "cli/command_support.hpp"
 #include "http/json_input.hpp"
 #include "models/serving.hpp"
 #include "models/training.hpp"
@@ -20,44 +20,6 @@ namespace roundhouse::ml::cli {
 namespace {
 
 namespace json = boost::json;
-
-// One command's shared plumbing: messages, the store, the outcome of an operation.
-struct Command {
-  CliContext& ctx;
-  std::string name;  // "train"
-  const char* usage;
-
-  int usage_error(const std::string& m) const {
-    *ctx.err << "roundhouse ml " << name << ": " << m << " (see roundhouse ml " << name << " --help)\n";
-    return 2;
-  }
-  int help() const {
-    *ctx.out << usage;
-    return 0;
-  }
-  int failed(const Error& e) const {
-    *ctx.err << "roundhouse ml " << name << ": " << e.message << "\n";
-    return e.code == ErrorCode::invalid_argument ? 2 : 1;
-  }
-  Result<std::shared_ptr<EventStore>> store() const {
-    if (!ctx.open_store) return Error{ErrorCode::unavailable, "no store is configured"};
-    auto s = ctx.open_store();
-    if (!s) return Error{s.error().code, "cannot open the store: " + s.error().message};
-    return s;
-  }
-  models::RegistryScope scope() const { return {ctx.tenant, ctx.actor}; }
-  int print(const json::value& v) const {
-    *ctx.out << to_json_text(v) << "\n";
-    return 0;
-  }
-};
-
-Result<json::object> json_object_arg(const std::string& option, const std::string& text) {
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  if (ec || !v.is_object()) return Error{ErrorCode::invalid_argument, option + ": not a JSON object"};
-  return v.as_object();
-}
 
 // ---- train ----
 

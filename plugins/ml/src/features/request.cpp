@@ -41,6 +41,11 @@ Error ParameterReader::bad(const std::string& key, const std::string& what) cons
   return {ErrorCode::invalid_argument, extractor_ + " " + noun_ + ": parameter '" + key + "' " + what};
 }
 
+const boost::json::value* ParameterReader::raw(const std::string& key) {
+  read_.insert(key);
+  return params_.if_contains(key);
+}
+
 Result<std::int64_t> ParameterReader::integer(const std::string& key, std::int64_t fallback, std::int64_t min) {
   read_.insert(key);
   const auto* v = params_.if_contains(key);

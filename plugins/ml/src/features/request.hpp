@@ -44,11 +44,14 @@ class ParameterReader {
   // A list of distinct whole numbers >= min.
   Result<std::vector<std::int64_t>> integers(const std::string& key, std::vector<std::int64_t> fallback,
                                              std::int64_t min);
+  // The value as given (nullptr when absent), for parameters with a shape of their own.
+  const boost::json::value* raw(const std::string& key);
+  // invalid_argument "<extractor> <noun>: parameter 'key' <what>".
+  Error bad(const std::string& key, const std::string& what) const;
   // invalid_argument naming the first key that was never read.
   Status finish() const;
 
  private:
-  Error bad(const std::string& key, const std::string& what) const;
   std::string extractor_;
   std::string noun_;
   const boost::json::object& params_;

@@ -5,12 +5,11 @@
 #include "features/columns.hpp"
 #include "features/extractors.hpp"
 #include "features/payload_scan.hpp"
+#include "features/sensor_window_params.hpp"
 #include "features/sweep.hpp"
 
 namespace roundhouse::ml::features {
 namespace {
-
-constexpr std::size_t kStatsPerChannel = 6;  // last, mean, std, min, max, slope
 
 struct Event : EventBase {
   bool reading = false;
@@ -79,41 +78,35 @@ struct Decoded {
   }
 };
 
-struct Params {
-  std::int64_t window = 30;
-  std::optional<std::vector<std::string>> channels;
-};
-
 class Model {
  public:
-  // column_of[c]: the schema position of decoded channel c (or npos when not asked for).
-  Model(const Decoded& d, std::vector<std::size_t> column_of, std::size_t wanted, std::size_t window)
-      : d_(d), folds_(d.assets.size()), column_of_(std::move(column_of)), wanted_(wanted), window_(window) {}
+  // column_of[c]: the position among the wanted channels of decoded channel c (or kSkip).
+  Model(const Decoded& d, std::vector<std::size_t> column_of, const SensorWindowParams& p)
+      : d_(d), folds_(d.assets.size()), column_of_(std::move(column_of)), wanted_(p.channels->size()), p_(p),
+        longest_(p.longest()) {}
   void apply(const Event& e, std::uint32_t index) {
     folds_[e.entity].insert(d_.events, index);
     if (e.reading) ++readings_[e.entity];
   }
   void emit(std::uint32_t entity, Timestamp, double* row) {
     const auto& order = folds_[entity].order();
-    // The last `window_` readings, oldest first.
+    // The last `longest_` readings, oldest first; each window is a suffix of them.
     picked_.clear();
-    for (auto it = order.rbegin(); it != order.rend() && picked_.size() < window_; ++it)
+    for (auto it = order.rbegin(); it != order.rend() && picked_.size() < longest_; ++it)
       if (d_.events[*it].reading) picked_.push_back(*it);
     std::reverse(picked_.begin(), picked_.end());
-    row[0] = picked_.empty() ? kNaN : d_.events[picked_.back()].cycle;
-    row[1] = static_cast<double>(readings_[entity]);
-    row[2] = static_cast<double>(picked_.size());
-    // Running sums per wanted channel: n, sum x, sum x^2 (x = reading index), sum y, sum y^2, sum xy.
-    acc_.assign(wanted_, Acc{});
-    for (std::size_t k = 0; k < picked_.size(); ++k) {
-      const auto& e = d_.events[picked_[k]];
-      for (auto i = e.begin; i < e.end; ++i) {
-        const auto col = column_of_[d_.values[i].first];
-        if (col == kSkip) continue;
-        acc_[col].add(static_cast<double>(k), d_.values[i].second);
-      }
+    std::size_t col = 0;
+    row[col++] = picked_.empty() ? kNaN : d_.events[picked_.back()].cycle;
+    row[col++] = static_cast<double>(readings_[entity]);
+    if (p_.has_window_readings()) row[col++] = static_cast<double>(picked_.size());
+    if (p_.baseline) baseline_of(order);
+    for (const auto& w : p_.windows) {
+      const std::size_t n = std::min(w.readings, picked_.size());
+      acc_.assign(wanted_, Acc{});
+      for (std::size_t k = 0; k < n; ++k) add(acc_, d_.events[picked_[picked_.size() - n + k]], static_cast<double>(k));
+      for (std::size_t c = 0; c < wanted_; ++c)
+        for (auto stat : w.stats) row[col++] = stat == WindowStat::drift ? acc_[c].mean() - base_[c] : acc_[c].value(stat);
     }
-    for (std::size_t c = 0; c < wanted_; ++c) acc_[c].write(row + 3 + c * kStatsPerChannel);
   }
   static constexpr std::size_t kSkip = static_cast<std::size_t>(-1);
 
@@ -135,32 +128,56 @@ class Model {
       lo = n == 1 ? raw : std::min(lo, raw);
       hi = n == 1 ? raw : std::max(hi, raw);
     }
-    void write(double* out) const {
-      out[0] = last;
-      out[1] = n ? shift + sy / n : kNaN;
-      const double var = n >= 2 ? std::max(0.0, (syy - sy * sy / n) / (n - 1)) : kNaN;
-      out[2] = n >= 2 ? std::sqrt(var) : kNaN;
-      out[3] = lo;
-      out[4] = hi;
-      const double dxx = sxx - sx * sx / n;
-      out[5] = n >= 2 && dxx > 0 ? (sxy - sx * sy / n) / dxx : kNaN;
+    double mean() const { return n ? shift + sy / n : kNaN; }
+    double value(WindowStat s) const {
+      switch (s) {
+        case WindowStat::last: return last;
+        case WindowStat::mean: return mean();
+        case WindowStat::std: return n >= 2 ? std::sqrt(std::max(0.0, (syy - sy * sy / n) / (n - 1))) : kNaN;
+        case WindowStat::min: return lo;
+        case WindowStat::max: return hi;
+        case WindowStat::slope: {
+          const double dxx = sxx - sx * sx / n;
+          return n >= 2 && dxx > 0 ? (sxy - sx * sy / n) / dxx : kNaN;
+        }
+        case WindowStat::drift: break;  // needs the baseline: Model::emit
+      }
+      return kNaN;
     }
   };
+  // Adds a reading's wanted channels at window index x.
+  void add(std::vector<Acc>& acc, const Event& e, double x) const {
+    for (auto i = e.begin; i < e.end; ++i)
+      if (const auto c = column_of_[d_.values[i].first]; c != kSkip) acc[c].add(x, d_.values[i].second);
+  }
+  // base_[c]: mean of channel c over the asset's first `baseline` visible readings in occurred
+  // order (all of them while there are fewer); only past readings, so as-of correct.
+  void baseline_of(const std::vector<std::uint32_t>& order) {
+    base_acc_.assign(wanted_, Acc{});
+    std::size_t seen = 0;
+    for (auto it = order.begin(); it != order.end() && seen < static_cast<std::size_t>(*p_.baseline); ++it)
+      if (d_.events[*it].reading) add(base_acc_, d_.events[*it], static_cast<double>(seen++));
+    base_.resize(wanted_);
+    for (std::size_t c = 0; c < wanted_; ++c) base_[c] = base_acc_[c].mean();
+  }
   const Decoded& d_;
   std::vector<EntityFold<Event, NoState>> folds_;
   std::unordered_map<std::uint32_t, std::size_t> readings_;
   std::vector<std::size_t> column_of_;
   std::size_t wanted_;
-  std::size_t window_;
+  const SensorWindowParams& p_;
+  std::size_t longest_;
   std::vector<std::uint32_t> picked_;
-  std::vector<Acc> acc_;
+  std::vector<Acc> acc_, base_acc_;
+  std::vector<double> base_;
 };
 
-class SensorWindowExtractor final : public BuiltinExtractor<Params> {
+class SensorWindowExtractor final : public BuiltinExtractor<SensorWindowParams> {
  public:
   std::string name() const override { return "sensor-window"; }
   std::string description() const override {
-    return "per asset: last / mean / std / min / max / slope of each channel over its last N sensor readings";
+    return "per asset: last / mean / std / min / max / slope (and drift from the asset's first readings) of each "
+           "channel over its last N sensor readings, for one or several N";
   }
   Result<FeatureSchema> schema(const boost::json::object& parameters) const override {
     auto p = parse(parameters);
@@ -174,14 +191,14 @@ class SensorWindowExtractor final : public BuiltinExtractor<Params> {
 
  private:
   Result<FeatureMatrix> run(EventStore& store, const RowSpec& spec, const std::optional<std::string>& tenant,
-                            const Params& p) const override {
+                            const SensorWindowParams& p) const override {
     Decoded d;
     const auto add = [&](const RecordedEvent& r) { d.add(r); };
     // Without named channels the columns are every channel read, so the whole log is read then.
     auto st = p.channels ? read_entity_streams_visible(store, spec, tenant, "asset", add)
                          : read_visible(store, spec, tenant, {"asset"}, add);
     if (!st) return st.error();
-    Params resolved = p;
+    SensorWindowParams resolved = p;
     if (!resolved.channels) {
       resolved.channels = d.channels;
       std::sort(resolved.channels->begin(), resolved.channels->end(), natural_less);
@@ -192,43 +209,15 @@ class SensorWindowExtractor final : public BuiltinExtractor<Params> {
       auto it = d.channel_index.find(channels[c]);
       if (it != d.channel_index.end()) column_of[it->second] = c;
     }
-    Model model(d, std::move(column_of), channels.size(), static_cast<std::size_t>(p.window));
+    Model model(d, std::move(column_of), resolved);
     return sweep(make_schema(resolved), d.assets, d.events, spec, model, "asset");
   }
 
-  Result<Params> parse(const boost::json::object& parameters) const override {
-    ParameterReader r("sensor-window", parameters);
-    Params p;
-    auto w = r.integer("window", 30, 1);
-    if (!w) return w.error();
-    p.window = *w;
-    auto ch = r.strings("channels");
-    if (!ch) return ch.error();
-    p.channels = std::move(ch).value();
-    if (auto st = r.finish(); !st) return st.error();
-    return p;
+  Result<SensorWindowParams> parse(const boost::json::object& parameters) const override {
+    return parse_sensor_window_params(parameters);
   }
-
   // p.channels is set (resolved from the data when the caller did not name them).
-  FeatureSchema make_schema(const Params& p) const override {
-    using T = FeatureType;
-    boost::json::array names;
-    for (const auto& c : *p.channels) names.emplace_back(c);
-    FeatureSchema s{"sensor-window", 1, {}, {{"window", p.window}, {"channels", std::move(names)}}};
-    auto& c = s.columns;
-    c.push_back(column("cycle", T::numeric, "cycle of the latest reading"));
-    c.push_back(column("readings_to_date", T::count, "readings so far"));
-    c.push_back(column("window_readings", T::count, "readings in the window (at most `window`)"));
-    for (const auto& ch : *p.channels) {
-      c.push_back(column(ch + "_last", T::numeric, "latest value of " + ch));
-      c.push_back(column(ch + "_mean", T::numeric, "mean of " + ch + " over the window"));
-      c.push_back(column(ch + "_std", T::numeric, "sample standard deviation (n - 1) over the window"));
-      c.push_back(column(ch + "_min", T::numeric, "minimum over the window"));
-      c.push_back(column(ch + "_max", T::numeric, "maximum over the window"));
-      c.push_back(column(ch + "_slope", T::numeric, "least-squares slope per reading over the window"));
-    }
-    return s;
-  }
+  FeatureSchema make_schema(const SensorWindowParams& p) const override { return sensor_window_schema(p); }
 };
 
 }  // namespace

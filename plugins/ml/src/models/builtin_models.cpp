@@ -119,16 +119,7 @@ class RulModel final : public BoostedModelType {
   }
 
  protected:
-  BoostedTreesParams default_params() const override {
-    BoostedTreesParams p;
-    p.rounds = 300;
-    p.max_depth = 4;
-    p.learning_rate = 0.05;
-    p.subsample = 0.8;
-    p.colsample_bytree = 0.5;
-    p.min_child_weight = 5;
-    return p;
-  }
+  BoostedTreesParams default_params() const override { return rul_default_trees(); }
 };
 
 // ---- failure-risk ----
@@ -271,6 +262,11 @@ class WorkOrderDurationModel final : public BoostedModelType {
 };
 
 }  // namespace
+
+BoostedTreesParams rul_default_trees() {
+  return {.rounds = 300, .learning_rate = 0.05, .max_depth = 4, .min_child_weight = 5, .subsample = 0.8,
+          .colsample_bytree = 0.5};
+}
 
 ModelTypePtr rul_model_type() { return std::make_shared<RulModel>(); }
 ModelTypePtr failure_risk_model_type() { return std::make_shared<FailureRiskModel>(); }

@@ -7,10 +7,14 @@
 #include <vector>
 
 #include "roundhouse/ml/model.hpp"
+#include "trees/boosted_trees.hpp"
 
 namespace roundhouse::ml::models {
 
 ModelTypePtr rul_model_type();
+// The `rul` type's default trees (what hyperparameters override): 300 rounds, depth 4, eta 0.05,
+// subsample 0.8, column subsample 0.5, min child weight 5.
+BoostedTreesParams rul_default_trees();
 ModelTypePtr failure_risk_model_type();
 ModelTypePtr work_order_duration_model_type();
 
