@@ -138,6 +138,7 @@ Status FleetBridge::apply(const KeyParts& k, const Value& v, const ChangeSet& st
       }
       return bad_value(k, "in_progress, completed or cancelled (other states are set by planners)");
     }
+    if (k.field == "technician") return s ? post(base + "assign", k.id, {{"technician", *s}}) : bad_value(k, "a string");
     if (k.field_base == "labour")
       return number ? post(base + "labour", k.id, {{"hours", num}, {"technician", who_.subject}}) : bad_value(k, "a number");
     if (k.field_base == "parts") {

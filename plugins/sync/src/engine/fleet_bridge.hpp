@@ -10,6 +10,7 @@
 //   vehicle/<id>/odometer_km   record-meters
 //   work_order/<id>/status     in_progress -> start; completed -> (start if not started) + complete with
 //                              the synced notes; cancelled -> cancel (reason: the synced notes)
+//   work_order/<id>/technician assign-work-order (a supervisor's field by default)
 //   work_order/<id>/labour+... book-labour {hours = value, technician = the pushing principal}
 //   work_order/<id>/parts.<part number>+...  consume-parts {quantity = value}
 //   part/<id>/count            count-stock {counted_quantity = value}
