@@ -189,13 +189,15 @@ Result<PullOutcome> SyncEngine::pull(const std::string& device, std::uint64_t cu
   if (config_.depot_scope && !(*dev)->depot.empty()) {
     // Partial replication: leave out the keys of aggregates that belong to another depot.
     FleetBridge bridge(services, Principal{actor, tenant_, {"reader"}, device});
+    // The mirror keeps vehicle depots and work-order vehicles in the state: no fleet read per key.
+    const ChangeSet* mirrored = config_.mirror.count("vehicle") && config_.mirror.count("work_order") ? &log_.state() : nullptr;
     std::map<std::string, bool> foreign;  // by "<type>/<id>"
     std::set<std::string> excluded;
     for (const auto& [key, _] : reply.changes.entries()) {
       const KeyParts k = split_key(key);
       auto [it, fresh] = foreign.try_emplace(k.type + "/" + k.id, false);
       if (fresh) {
-        const std::string depot = bridge.depot_of(k);
+        const std::string depot = bridge.depot_of(k, mirrored);
         it->second = !depot.empty() && depot != (*dev)->depot;
       }
       if (it->second) excluded.insert(key);
