@@ -1,6 +1,8 @@
 // A host that stops between storing a pushed batch and the server write that settles it: the next
 // start settles the batch's conflicts by their strategies (timestamp keeps the later value, version
 // refuses the stale one and reports the refusal on the device's retried push), once.
+#include <boost/json/parse.hpp>
+
 #include "engine/base64.hpp"
 #include "engine_fixture.hpp"
 
@@ -24,8 +26,8 @@ class RecoveryTest : public SyncEngineTest {
     req.events.push_back(std::move(ev));
     ASSERT_TRUE(store_->append(std::move(req)).ok());
   }
-  void restart() {
-    engine_ = std::make_unique<rs::SyncEngine>(store_, "acme", rs::SyncConfig{});
+  void restart(rs::SyncConfig config = {}) {
+    engine_ = std::make_unique<rs::SyncEngine>(store_, "acme", std::move(config));
     ASSERT_TRUE(engine_->load().ok());
   }
   std::size_t log_length() { return events("sync-log", "changes").size(); }
@@ -88,4 +90,30 @@ TEST_F(RecoveryTest, ManualConflictsStayOpenForAPerson) {
   ASSERT_TRUE(engine_->settle_unsettled(&services_).ok());
   EXPECT_EQ(engine_->conflicts("open").size(), 1u);
   EXPECT_TRUE(engine_->conflicts("resolved").empty());
+}
+
+TEST_F(RecoveryTest, AFleetCommandTheStoppedPushAlreadyRanIsNotRunAgain) {
+  auto config = rs::SyncConfig::from_json(json::parse(R"({"conflicts": {"work_order": {"technician": "client_wins"}}})").as_object());
+  ASSERT_TRUE(config.ok());
+  restart(*config);
+  vehicle("EMU-1", "Eastfield");
+  work_order("WO-1", "EMU-1");
+  auto a = tablet("tab-a", "Eastfield", "supervisor");
+  auto b = tablet("tab-b", "Eastfield", "supervisor");
+  a.write("work_order/WO-1/technician", std::string("a.khan"));
+  b.write("work_order/WO-1/technician", std::string("k.lee"));
+  ASSERT_TRUE(push(a, "s.lead", {"admin"}).refused.empty());
+  store_without_settling(b);
+  // The stopped push had got as far as b's fleet command (client_wins: b's value applies).
+  ASSERT_TRUE(fleet_->execute("assign-work-order", "WO-1", {{"technician", "k.lee"}},
+                              rh::Principal{"k.lee", "acme", {"admin"}, "tab-b"}).ok());
+  restart(*config);
+  ASSERT_TRUE(engine_->settle_unsettled(&services_).ok());
+  EXPECT_TRUE(engine_->conflicts("open").empty());
+  std::size_t assigned = 0;
+  for (const auto& e : events("workorder", "WO-1")) assigned += e.type == "WorkOrderAssigned";
+  EXPECT_EQ(assigned, 2u);  // a's, and b's once
+  EXPECT_EQ(state("workorder", "WO-1").at("technician"), "k.lee");
+  pull(a);
+  EXPECT_EQ(values(a, "work_order/WO-1/technician"), std::vector<std::string>{"\"k.lee\""});
 }

@@ -4,6 +4,7 @@
 // values as the incoming ones, its technician as the fleet command's author, and a refused value
 // reported on the device's next (retried) push.
 #include "fleet_bridge.hpp"
+#include "fleet_mirror.hpp"
 #include "roundhouse/plugin/registry.hpp"
 #include "settle.hpp"
 #include "sync_engine.hpp"
@@ -12,10 +13,29 @@
 namespace roundhouse::sync {
 namespace json = boost::json;
 
-void SyncEngine::note_replayed_batch(const json::object& payload, const ChangeSet& delta, const std::string& actor) {
+void SyncEngine::note_replayed_batch(const json::object& payload, const ChangeSet& delta, const std::string& actor,
+                                     Position position) {
   const ReplicaId replica = payload.at("replica_id").to_number<std::uint64_t>();
   if (replica == kServerReplica) return note_server_write(payload, delta);
-  for (const auto& [key, _] : delta.entries()) last_writer_[key] = {replica, actor};
+  for (const auto& [key, _] : delta.entries()) last_writer_[key] = {replica, actor, position};
+}
+
+bool SyncEngine::fleet_ran_after(const std::string& key, const std::string& device, Position after) const {
+  const KeyParts k = split_key(key);
+  ReadStreamOptions newest_first;
+  newest_first.direction = Direction::backward;
+  newest_first.tenant = tenant_;
+  auto events = store_->read_stream({FleetMirror::stream_type(k.type), k.id}, newest_first);
+  if (!events) return false;
+  for (const auto& e : *events) {
+    if (e.position <= after) break;
+    try {
+      if (e.metadata_parsed().device == device) return true;
+    } catch (const std::exception&) {
+      // unreadable metadata: not this device's command
+    }
+  }
+  return false;
 }
 
 Status SyncEngine::settle_unsettled(const Services* services) {
@@ -51,8 +71,10 @@ Status SyncEngine::settle_unsettled(const Services* services) {
     auto refuse = [&](std::string code, int status, std::string reason) {
       refused[incoming].push_back({pushed_dot.counter, key, pushed->value, std::move(code), status, std::move(reason)});
     };
-    if (s.kind == Settlement::Kind::replace && s.from_incoming && config_.bridge) {
-      // The winner is the device's value: its fleet command, as the push would have run it.
+    if (s.kind == Settlement::Kind::replace && s.from_incoming && config_.bridge &&
+        !fleet_ran_after(key, device, writer->second.position)) {
+      // The winner is the device's value: its fleet command, as the push would have run it (unless
+      // the stopped push got as far as running it).
       FleetBridge bridge(services, Principal{writer->second.actor, tenant_, {"writer"}, device});
       if (auto st = bridge.apply(split_key(key), s.value, log_.state()); !st) {
         refuse(std::string(to_string(st.code())), 409, st.message());

@@ -87,7 +87,7 @@ Status SyncEngine::apply_recorded(const RecordedEvent& e) {
     if (!bytes) return {ErrorCode::corrupted, "sync-log event " + std::to_string(e.position) + " is not base64"};
     auto cs = wire::decode_change_set(*bytes);
     if (!cs) return {ErrorCode::corrupted, "sync-log event " + std::to_string(e.position) + ": " + cs.error().message};
-    note_replayed_batch(p, *cs, e.metadata_parsed().actor);
+    note_replayed_batch(p, *cs, e.metadata_parsed().actor, e.position);
     log_.commit(p.at("replica_id").to_number<std::uint64_t>(), *cs, p.at("acked").to_number<std::uint64_t>());
     if (const auto* settled = p.if_contains("settled"); settled && settled->is_array())
       for (const auto& x : settled->get_array()) {

@@ -172,7 +172,10 @@ class SyncEngine {
   // Notes what a server write says about the mirror: its checkpoint and who made each fleet change.
   void note_server_write(const boost::json::object& payload, const ChangeSet& delta);
   // load(): a server write goes to note_server_write, a device batch marks its keys' last writer.
-  void note_replayed_batch(const boost::json::object& payload, const ChangeSet& delta, const std::string& actor);
+  void note_replayed_batch(const boost::json::object& payload, const ChangeSet& delta, const std::string& actor,
+                           Position position);
+  // Recovery: whether the fleet already ran a command of `device` on the key's aggregate after `after`.
+  bool fleet_ran_after(const std::string& key, const std::string& device, Position after) const;
   // The device's role and the caller's permissions (authorize.cpp).
   Status authorize(const DeviceInfo& dev, const Principal& who, const std::string& key, const Value& v,
                    FleetBridge& bridge) const;
@@ -209,6 +212,7 @@ class SyncEngine {
   struct LastWriter {
     ReplicaId replica = 0;
     std::string actor;
+    Position position = 0;  // of the batch's SyncChangesAccepted event
   };
   std::map<std::string, LastWriter> last_writer_;  // load() .. settle_unsettled(): key -> last device batch
   std::map<std::uint64_t, std::string> server_writer_;  // first server op counter of a run -> fleet actor ("" : not a fleet change)
