@@ -1,8 +1,8 @@
 // SyncEngine's fleet mirror: fleet domain events -> server writes of the sync state (fleet_mirror.hpp).
 //
 // The subscription's handler only gathers (it runs inside the store's read and must not append);
-// catch_up() stores the gathered writes as one server write whose event carries the position of the
-// last fleet event it covers. A restart resumes after that position (or after the StateStore
+// catch_up() stores the gathered writes as server writes (parts of at most kMirrorWriteKeys fields)
+// whose last event carries the position of the last fleet event they cover. A restart resumes after that position (or after the StateStore
 // checkpoint of a stretch that changed nothing), so each fleet change is mirrored exactly once.
 #include <chrono>
 
