@@ -117,3 +117,29 @@ TEST_F(RecoveryTest, AFleetCommandTheStoppedPushAlreadyRanIsNotRunAgain) {
   pull(a);
   EXPECT_EQ(values(a, "work_order/WO-1/technician"), std::vector<std::string>{"\"k.lee\""});
 }
+
+TEST_F(RecoveryTest, OperationsTheDeviceMayNotMakeAreRefusedAfterTheRestart) {
+  vehicle("EMU-1", "Eastfield");
+  vehicle("EMU-2", "Westfield");
+  auto t = tablet("tab-east", "Eastfield");
+  t.write("vehicle/EMU-1/odometer_km", 900.0);                   // allowed (not applied: the host stopped)
+  t.write("vehicle/EMU-1/status", std::string("retired"));        // a technician may not retire
+  t.write("vehicle/EMU-2/odometer_km", 10.0);                     // another depot's vehicle
+  store_without_settling(t);
+  restart();
+  ASSERT_TRUE(engine_->settle_unsettled(&services_).ok());
+  auto other = tablet("tab-boss", "", "supervisor");
+  pull(other);
+  EXPECT_TRUE(values(other, "vehicle/EMU-1/status").empty());    // compensated: nothing of it spreads
+  EXPECT_TRUE(values(other, "vehicle/EMU-2/odometer_km").empty());
+  EXPECT_EQ(values(other, "vehicle/EMU-1/odometer_km"), std::vector<std::string>{"9E2"});
+  EXPECT_EQ(state("vehicle", "EMU-1").at("retired"), false);
+  // Reported once on the retried push, also after another restart.
+  restart();
+  ASSERT_TRUE(engine_->settle_unsettled(&services_).ok());
+  auto retried = push(t);
+  ASSERT_EQ(retried.refused.size(), 2u);
+  EXPECT_EQ(retried.refused[0].key, "vehicle/EMU-1/status");
+  EXPECT_EQ(retried.refused[1].status, 403);
+  EXPECT_NE(retried.refused[1].reason.find("Westfield"), std::string::npos) << retried.refused[1].reason;
+}

@@ -2,7 +2,8 @@
 // later server write; a host that stops in between leaves those fields holding concurrent values.
 // On the next start they are settled as the push would have: same strategy, the last pushing device's
 // values as the incoming ones, its technician as the fleet command's author, and a refused value
-// reported on the device's next (retried) push.
+// reported on the device's next (retried) push. The cut-off push's operations its device may not
+// make (role, depot) are refused and compensated first, as the push would have done.
 #include "fleet_bridge.hpp"
 #include "fleet_mirror.hpp"
 #include "roundhouse/plugin/registry.hpp"
@@ -18,6 +19,34 @@ void SyncEngine::note_replayed_batch(const json::object& payload, const ChangeSe
   const ReplicaId replica = payload.at("replica_id").to_number<std::uint64_t>();
   if (replica == kServerReplica) return note_server_write(payload, delta);
   for (const auto& [key, _] : delta.entries()) last_writer_[key] = {replica, actor, position};
+  last_push_ = {replica, actor, log_.acked(replica), false};  // replayed before its commit: acked is the old one
+}
+
+void SyncEngine::note_replayed_session(const SessionInfo& s) {
+  if (s.kind == "push" && last_push_.replica && device_of_[last_push_.replica] == s.device) last_push_.finished = true;
+}
+
+void SyncEngine::reauthorize_cut_off_push(const Services* services, std::map<std::string, std::optional<Value>>& writes,
+                                          std::map<ReplicaId, std::vector<Refusal>>& refused) {
+  if (last_push_.finished) return;
+  auto dev = devices_.find(device_of_[last_push_.replica]);
+  if (dev == devices_.end()) return;
+  // The caller's roles are not recorded with the batch: the device's role (and depot) decide.
+  const Principal caller{last_push_.actor, tenant_, {"admin"}, dev->first};
+  FleetBridge bridge(services, caller);
+  for (const auto& [key, reg] : log_.state().entries()) {
+    const FieldValue* held = nullptr;  // what the server held besides the cut-off push's values
+    std::optional<std::pair<Dot, Value>> pushed;
+    for (const auto& [dot, fv] : reg) {
+      if (dot.replica == last_push_.replica && dot.counter > last_push_.prev_acked) pushed.emplace(dot, fv.value);
+      else if (!held || held->ts < fv.ts) held = &fv;
+    }
+    if (!pushed) continue;
+    if (auto st = authorize(dev->second, caller, key, pushed->second, bridge); !st) {
+      refused[last_push_.replica].push_back({pushed->first.counter, key, pushed->second, "forbidden", 403, st.message()});
+      writes[key] = held ? std::optional<Value>(held->value) : std::nullopt;
+    }
+  }
 }
 
 bool SyncEngine::fleet_ran_after(const std::string& key, const std::string& device, Position after) const {
@@ -45,9 +74,10 @@ Status SyncEngine::settle_unsettled(const Services* services) {
   std::map<std::string, std::optional<Value>> writes;
   json::array settled;
   std::map<ReplicaId, std::vector<Refusal>> refused;
+  reauthorize_cut_off_push(services, writes, refused);
   for (const auto& [key, reg] : log_.state().entries()) {
     auto writer = last.find(key);
-    if (reg.size() < 2 || writer == last.end()) continue;
+    if (reg.size() < 2 || writer == last.end() || writes.count(key)) continue;
     const StrategyRule rule = config_.strategies.rule_for(key);
     if (rule.strategy == Strategy::manual || rule.strategy == Strategy::additive) continue;
     const ReplicaId incoming = writer->second.replica;
@@ -91,12 +121,13 @@ Status SyncEngine::settle_unsettled(const Services* services) {
                                    {"value", sync::to_json(s.value)}, {"values", values_json(reg)}});
     writes[key] = s.value;
   }
+  last_push_.finished = true;
   if (writes.empty()) return {};
   if (auto st = write_server(writes, std::move(settled), "server"); !st) return st;
   // The device learns of its refused operations on its next push (it retries the one whose reply it lost).
   for (auto& [replica, list] : refused) {
     for (const auto& r : list) refusals_[replica][r.op_seq] = r;
-    record_session({device_of_[replica], "recovery", now_micros(), 0, 0, list.size(), "settled after a restart",
+    record_session({device_of_[replica], "recovery", now_micros(), 0, 0, 0, "settled after a restart",
                     std::move(list)},
                    "server");
   }

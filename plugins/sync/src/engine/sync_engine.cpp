@@ -105,6 +105,7 @@ Status SyncEngine::apply_recorded(const RecordedEvent& e) {
         if (auto r = Refusal::from_json(x)) s.refused.push_back(*r);
     if (auto dev = devices_.find(s.device); dev != devices_.end())
       for (const auto& r : s.refused) refusals_[dev->second.replica][r.op_seq] = r;
+    note_replayed_session(s);
     sessions_.push_back(std::move(s));
   }
   return {};

@@ -174,6 +174,10 @@ class SyncEngine {
   // load(): a server write goes to note_server_write, a device batch marks its keys' last writer.
   void note_replayed_batch(const boost::json::object& payload, const ChangeSet& delta, const std::string& actor,
                            Position position);
+  void note_replayed_session(const SessionInfo& s);
+  // Recovery: refusals and compensations for the cut-off push's operations its device may not make.
+  void reauthorize_cut_off_push(const Services* services, std::map<std::string, std::optional<Value>>& writes,
+                                std::map<ReplicaId, std::vector<Refusal>>& refused);
   // Recovery: whether the fleet already ran a command of `device` on the key's aggregate after `after`.
   bool fleet_ran_after(const std::string& key, const std::string& device, Position after) const;
   // The device's role and the caller's permissions (authorize.cpp).
@@ -215,6 +219,15 @@ class SyncEngine {
     Position position = 0;  // of the batch's SyncChangesAccepted event
   };
   std::map<std::string, LastWriter> last_writer_;  // load() .. settle_unsettled(): key -> last device batch
+  // The last device batch replayed and whether its push session followed (pushes hold mu_
+  // throughout, so only this one can have been cut off by a stopped host).
+  struct LastPush {
+    ReplicaId replica = 0;
+    std::string actor;
+    std::uint64_t prev_acked = 0;  // its new operations are the device's dots above this
+    bool finished = true;
+  };
+  LastPush last_push_;
   std::map<std::uint64_t, std::string> server_writer_;  // first server op counter of a run -> fleet actor ("" : not a fleet change)
 };
 
