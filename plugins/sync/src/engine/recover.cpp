@@ -4,6 +4,7 @@
 // values as the incoming ones, its technician as the fleet command's author, and a refused value
 // reported on the device's next (retried) push. The cut-off push's operations its device may not
 // make (role, depot) are refused and compensated first, as the push would have done.
+#include "engine_detail.hpp"
 #include "fleet_bridge.hpp"
 #include "fleet_mirror.hpp"
 #include "roundhouse/plugin/registry.hpp"
@@ -107,7 +108,7 @@ Status SyncEngine::settle_unsettled(const Services* services) {
       // the stopped push got as far as running it).
       FleetBridge bridge(services, Principal{writer->second.actor, tenant_, {"writer"}, device});
       if (auto st = bridge.apply(split_key(key), s.value, log_.state()); !st) {
-        refuse(std::string(to_string(st.code())), 409, st.message());
+        refuse(engine_detail::code_name(st.code()), engine_detail::http_status(st.code()), st.message());
         const ConflictCandidate* held = nullptr;  // what the server held: its latest earlier value
         for (const auto& c : candidates)
           if (!c.incoming && (!held || held->ts < c.ts)) held = &c;

@@ -18,23 +18,6 @@ using namespace engine_detail;
 
 namespace {
 
-int http_status(ErrorCode c) {
-  switch (c) {
-    case ErrorCode::forbidden: return 403;
-    case ErrorCode::not_found: return 404;
-    case ErrorCode::schema_violation: return 422;
-    case ErrorCode::invalid_argument: return 400;
-    default: return 409;
-  }
-}
-
-std::string code_name(ErrorCode c) {
-  switch (c) {
-    case ErrorCode::wrong_expected_version: return "conflict";
-    default: return std::string(to_string(c));
-  }
-}
-
 // The value a refused operation's field goes back to: what the server held before the push (its
 // latest value when it held several), or nothing.
 std::optional<Value> restored(const ChangeSet::Register* before) {
