@@ -28,10 +28,6 @@
 #include "roundhouse/sync/hlc.hpp"
 #include "sync_config.hpp"
 
-namespace roundhouse {
-class Subscription;
-}
-
 namespace roundhouse::sync {
 
 struct DeviceInfo {
