@@ -30,7 +30,9 @@ def open(path: str) -> Device:  # noqa: A001 - mirrors roundhouse.open
 
 def register(path: str, *, server: str, api_key: str, device_id: str, name: str = "", depot: str = "",
              role: str = "") -> Device:
-    """Registers ``device_id`` with the server (an admin key) and creates its store file at ``path``.
+    """Registers ``device_id`` with the server (an admin key), creates its store file at ``path`` and
+    pulls the device's scope once with that key (a failed first pull leaves the store; the next
+    :meth:`Device.sync` pulls everything).
 
     ``depot`` limits what the device pulls and writes to that depot's vehicles and work orders;
     ``role`` (default technician) what its operations may change (GET /api/v1/sync/strategies)."""

@@ -70,14 +70,14 @@ class Device {
                                            const std::string& api_key, const std::string& device_id,
                                            const std::string& name, const std::string& depot, const std::string& role) {
     auto t = py::unwrap(client::HttpTransport::create(server, api_key));
-    ReplicaId replica = 0;
+    std::unique_ptr<client::DeviceStore> store;
     {
-      pyb::gil_scoped_release nogil;
-      auto r = client::SyncClient::register_device(t, device_id, name, depot, role);
+      pyb::gil_scoped_release nogil;  // registers, creates the store, pulls the device's scope once
+      auto r = client::SyncClient::enrol(t, path, device_id, name, depot, role);
       if (!r) throw py::NativeError(r.error());
-      replica = *r;
+      store = std::move(r->store);
     }
-    return std::make_shared<Device>(py::unwrap(client::DeviceStore::create(path, device_id, replica)));
+    return std::make_shared<Device>(std::move(store));
   }
 
   client::DeviceStore& store() {

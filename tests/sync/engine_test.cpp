@@ -2,104 +2,9 @@
 // commands (audited with the technician and the device), refused commands come back as permanent
 // refusals and are compensated, strategies settle concurrent writes, roles and depots limit what a
 // device may write and what it pulls.
-#include <gtest/gtest.h>
+#include "engine_fixture.hpp"
 
-#include <boost/json/serialize.hpp>
-
-#include "engine/engine_detail.hpp"
-#include "engine/sync_engine.hpp"
-#include "engine/value_json.hpp"
-#include "fleet_plugin.hpp"
-#include "fleet_service.hpp"
-#include "protocol/device_replica.hpp"
-#include "roundhouse/sync/wire.hpp"
-#include "storage_memory.hpp"
-
-namespace rh = roundhouse;
-namespace rs = roundhouse::sync;
-namespace json = boost::json;
-
-namespace {
-
-struct Tablet {
-  std::string id;
-  rs::protocol::DeviceReplica replica;
-  std::int64_t clock_ms = 1'000'000;
-  void write(const std::string& key, rs::Value v) { replica.write(key, std::move(v), clock_ms += 10); }
-};
-
-class SyncEngineTest : public ::testing::Test {
- protected:
-  void SetUp() override { start(rs::SyncConfig{}); }
-  void start(rs::SyncConfig config) {
-    registry_ = std::make_unique<rh::Registry>();
-    ASSERT_TRUE(rh::plugins::register_storage_memory(*registry_).ok());
-    ASSERT_TRUE(rh::plugins::register_fleet(*registry_).ok());
-    store_ = registry_->open_store("memory:").value();
-    services_ = rh::Services{store_, nullptr, registry_.get()};
-    fleet_ = std::make_unique<rh::fleet::FleetService>(store_, *registry_);
-    engine_ = std::make_unique<rs::SyncEngine>(store_, "acme", std::move(config));
-    ASSERT_TRUE(engine_->load().ok());
-  }
-  json::object fleet(const std::string& command, const std::string& id, json::object body) {
-    auto r = fleet_->execute(command, id, std::move(body), rh::Principal{"planner", "acme", {"admin"}});
-    EXPECT_TRUE(r.ok()) << command << ": " << (r.ok() ? "" : r.error().message);
-    return r.ok() ? r->state : json::object{};
-  }
-  void vehicle(const std::string& number, const std::string& depot) {
-    fleet("register-vehicle", "", {{"number", number}, {"vehicle_type", "emu_car"}, {"depot", depot},
-                                   {"commissioned_on", "2019-04-01"}});
-  }
-  std::string work_order(const std::string& number, const std::string& vehicle_id) {
-    fleet("create-work-order", "", {{"work_order_id", number}, {"vehicle_id", vehicle_id}, {"category", "corrective"},
-                                    {"priority", "high"}, {"due_date", "2026-12-01"}});
-    return number;
-  }
-  Tablet tablet(const std::string& id, const std::string& depot, const std::string& role = "technician") {
-    auto d = engine_->register_device(id, id, depot, "admin", role);
-    EXPECT_TRUE(d.ok()) << (d.ok() ? "" : d.error().message);
-    return Tablet{id, rs::protocol::DeviceReplica(d.ok() ? d->replica : 99)};
-  }
-  rs::PushOutcome push(Tablet& t, const std::string& technician = "j.smith") {
-    auto out = engine_->push(t.id, t.replica.first_pending(), rs::wire::encode(t.replica.batch()),
-                             rh::Principal{technician, "acme", {"writer"}}, &services_);
-    EXPECT_TRUE(out.ok()) << (out.ok() ? "" : out.error().message);
-    if (!out.ok()) return {};
-    t.replica.on_acked(out->acked);
-    return *out;
-  }
-  void pull(Tablet& t) {
-    auto p = engine_->pull(t.id, t.replica.cursor(), "j.smith", &services_);
-    ASSERT_TRUE(p.ok()) << p.error().message;
-    auto cs = rs::wire::decode_change_set(p->changes);
-    ASSERT_TRUE(cs.ok());
-    t.replica.on_pulled(*cs, p->from, p->cursor, t.clock_ms);
-  }
-  std::vector<std::string> values(const Tablet& t, const std::string& key) {
-    std::vector<std::string> out;
-    if (const auto* reg = t.replica.state().get(key))
-      for (const auto& [_, fv] : *reg) out.push_back(json::serialize(rs::to_json(fv.value)));
-    return out;
-  }
-  json::object state(const std::string& aggregate, const std::string& id) {
-    auto l = fleet_->load(aggregate, id, std::string("acme"));
-    return l.ok() && l->version ? l->state->to_json() : json::object{};
-  }
-  std::vector<rh::RecordedEvent> events(const std::string& type, const std::string& id) {
-    rh::ReadStreamOptions o;
-    o.tenant = "acme";
-    auto r = store_->read_stream({type, id}, o);
-    return r.ok() ? *r : std::vector<rh::RecordedEvent>{};
-  }
-
-  std::unique_ptr<rh::Registry> registry_;
-  std::shared_ptr<rh::EventStore> store_;
-  rh::Services services_;
-  std::unique_ptr<rh::fleet::FleetService> fleet_;
-  std::unique_ptr<rs::SyncEngine> engine_;
-};
-
-}  // namespace
+using namespace sync_test;
 
 TEST_F(SyncEngineTest, DeviceOpsBecomeAuditedFleetEvents) {
   vehicle("EMU-1", "Eastfield");
@@ -195,10 +100,7 @@ TEST_F(SyncEngineTest, NegativeStockAndUnknownAggregatesAreRefused) {
 }
 
 TEST_F(SyncEngineTest, VersionRefusesAStaleStatusAndTimestampKeepsTheLatestNotes) {
-  vehicle("EMU-1", "Eastfield");
-  work_order("WO-1", "EMU-1");
-  auto a = tablet("tab-a", "Eastfield");
-  auto b = tablet("tab-b", "Eastfield");
+  auto [a, b] = two_tablets_on_one_order();
   a.write("work_order/WO-1/status", std::string("in_progress"));
   a.write("work_order/WO-1/notes", std::string("older note"));
   b.clock_ms += 5000;
@@ -281,10 +183,25 @@ TEST_F(SyncEngineTest, RolesAndDepotsLimitWhatADeviceMayWrite) {
   EXPECT_EQ(state("vehicle", "EMU-1").at("retired"), false);
   EXPECT_EQ(state("vehicle", "EMU-1").at("odometer_km"), 1200.0);
   EXPECT_EQ(state("workorder", "WO-2").at("status"), "created");
+  // The caller's role caps the device's: a technician's key on a supervisor's tablet may not retire.
   auto boss = tablet("tab-boss", "", "supervisor");
   boss.write("vehicle/EMU-2/status", std::string("retired"));
-  EXPECT_TRUE(push(boss).refused.empty());
+  out = push(boss, "j.smith");  // a writer key naming no sync role counts as a technician
+  ASSERT_EQ(out.refused.size(), 1u);
+  EXPECT_EQ(out.refused[0].status, 403);
+  EXPECT_NE(out.refused[0].reason.find("'j.smith' (technician"), std::string::npos) << out.refused[0].reason;
+  EXPECT_EQ(state("vehicle", "EMU-2").at("retired"), false);
+  boss.write("vehicle/EMU-2/status", std::string("retired"));
+  EXPECT_TRUE(push(boss, "s.lead", {"writer", "supervisor"}).refused.empty());
   EXPECT_EQ(state("vehicle", "EMU-2").at("retired"), true);
+  // ...and the device's role caps the caller's: a supervisor on a technician's tablet may not retire.
+  t.write("vehicle/EMU-1/status", std::string("retired"));
+  out = push(t, "s.lead", {"writer", "supervisor"});
+  ASSERT_EQ(out.refused.size(), 1u);
+  EXPECT_NE(out.refused[0].reason.find("a technician device may not"), std::string::npos) << out.refused[0].reason;
+  t.write("vehicle/EMU-1/status", std::string("retired"));
+  out = push(t, "root", {"admin"});  // an admin caller: only the device's role counts
+  ASSERT_EQ(out.refused.size(), 1u);
   EXPECT_FALSE(engine_->register_device("tab-x", "", "", "admin", "janitor").ok());
 }
 

@@ -141,10 +141,30 @@ TEST(SyncConfig, RolesScopeAndBadSettings) {
   EXPECT_TRUE(c->permits("auditor", "checklist/anything"));
   EXPECT_FALSE(c->permits("auditor", "work_order/notes"));
   for (const char* bad : {R"({"scope": "region"})", R"({"colour": 1})", R"({"roles": {"x": "all"}})",
-                          R"({"conflicts_file": "/nonexistent/x.json"})"}) {
+                          R"({"conflicts_file": "/nonexistent/x.json"})", R"({"mirror": ["boats"]})",
+                          R"({"mirror": true})", R"({"caller_role": "janitor"})"}) {
     auto r = rs::SyncConfig::from_json(json::parse(bad).as_object());
     EXPECT_FALSE(r.ok()) << bad;
   }
+}
+
+TEST(SyncConfig, TheCallersRolesAndTheMirroredTypes) {
+  rs::SyncConfig d;
+  EXPECT_EQ(d.mirror, (std::set<std::string>{"vehicle", "work_order"}));
+  EXPECT_FALSE(d.caller_permits({"writer"}, "vehicle/retire"));            // no sync role named: technician
+  EXPECT_TRUE(d.caller_permits({"writer"}, "work_order/status"));
+  EXPECT_TRUE(d.caller_permits({"writer", "supervisor"}, "vehicle/retire"));
+  EXPECT_TRUE(d.caller_permits({"admin"}, "vehicle/retire"));
+  EXPECT_EQ(d.caller_role_text({"writer", "supervisor"}), "supervisor");
+  auto c = rs::SyncConfig::from_json(json::parse(R"({"mirror": false, "caller_role": ""})").as_object());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_TRUE(c->mirror.empty());
+  EXPECT_TRUE(c->caller_permits({"writer"}, "vehicle/retire"));  // only the device's role limits
+  c = rs::SyncConfig::from_json(json::parse(R"({"mirror": ["part", "vehicle"], "caller_role": "supervisor"})").as_object());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->mirror, (std::set<std::string>{"part", "vehicle"}));
+  EXPECT_TRUE(c->caller_permits({"writer"}, "vehicle/retire"));
+  EXPECT_EQ(c->to_json().at("mirror").as_array().size(), 2u);
 }
 
 TEST(ScopeFilter, LeavesOutKeysAndTheirDotsButKeepsTheRest) {

@@ -6,10 +6,12 @@ namespace {
 roundhouse::Status start(roundhouse::PluginContext& ctx) {
   return roundhouse::sync::register_routes(ctx.registry(), ctx.plugin_name(), ctx.config());
 }
+void stop(roundhouse::PluginContext&) { roundhouse::sync::stop_engines(); }
 }  // namespace
 
 ROUNDHOUSE_PLUGIN({.name = "sync",
                    .version = "0.1.0",
                    .kind = RH_PLUGIN_DOMAIN,
                    .description = "CRDT offline-first sync for field devices",
-                   .start = &start})
+                   .start = &start,
+                   .stop = &stop})

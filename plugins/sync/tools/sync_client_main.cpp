@@ -91,11 +91,12 @@ int main(int argc, char** argv) {
       if (!opt.count(k)) return usage(std::string("--") + k + " is required");
     auto t = client::HttpTransport::create(opt["server"], opt["api-key"]);
     if (!t) return fail(t.error());
-    auto replica = client::SyncClient::register_device(*t, opt["device"], opt["name"], opt["depot"], opt["role"]);
-    if (!replica) return fail(replica.error());
-    auto store = client::DeviceStore::create(path, opt["device"], *replica);
-    if (!store) return fail(store.error());
-    std::printf("%s\n", json::serialize(show(**store)).c_str());
+    // Enrolment: register, create the store, pull the device's scope once.
+    auto enrolled = client::SyncClient::enrol(*t, path, opt["device"], opt["name"], opt["depot"], opt["role"]);
+    if (!enrolled) return fail(enrolled.error());
+    json::object out = show(*enrolled->store);
+    if (!enrolled->initial_pull) out["initial_pull_error"] = enrolled->initial_pull.message();
+    std::printf("%s\n", json::serialize(out).c_str());
     return 0;
   }
   auto store = client::DeviceStore::open(path);

@@ -19,6 +19,15 @@ def fleet_setup(host):
     return f
 
 
+def own_writes(device):
+    """The devices' writes a tablet holds (notes, checklists), without the fleet's mirrored fields."""
+    return sorted(k for k in device.show()["fields"] if k.endswith("/notes") or k.startswith("checklist/"))
+
+
+def aggregates(device):
+    return {k.rsplit("/", 1)[0] for k in device.show()["fields"]}
+
+
 def events(host, stream_type, stream_id):
     r = host.get(f"/api/v1/events/{stream_type}/{stream_id}")
     assert r.status == 200, r
@@ -80,8 +89,9 @@ def test_a_refused_op_dead_letters_while_later_ops_go_through(host, tmp_path):
     assert show["pending"] == 0 and show["dead_letters"] == 3
     dl = {d["op_seq"]: d for d in tab.dead_letters()}
     assert sorted(dl) == [1, 2, 3] and dl[1]["reason"] == refused["work_order/WO-E1/status"]["reason"]
-    # the compensation took the refused values off the device
-    assert "work_order/WO-E1/status" not in show["fields"]
+    # the compensation put the refused values back to what the server holds (mirrored from the fleet)
+    assert show["fields"]["work_order/WO-E1/status"] == ["cancelled"]
+    assert show["fields"]["vehicle/EMU-E1/status"] == ["in_service"]
     assert show["fields"]["work_order/WO-E2/status"] == ["in_progress"]
     # the session records the refusals
     sessions = host.get("/api/v1/sync/sessions", token=READER).json["sessions"]
@@ -114,12 +124,16 @@ def test_a_depot_tablet_pulls_only_its_depot(host, tmp_path):
     east = Device(host, tmp_path / "east.rhs", "tablet-east")
     east.register(depot="Eastfield")
     east.sync()
-    assert sorted(east.show()["fields"]) == ["checklist/C-1/item", "work_order/WO-E1/notes"]
+    assert own_writes(east) == ["checklist/C-1/item", "work_order/WO-E1/notes"]
+    # and the fleet's own data of its depot only (mirrored from the fleet, see test_sync_mirror_e2e.py)
+    assert aggregates(east) == {"vehicle/EMU-E1", "work_order/WO-E1", "work_order/WO-E2", "checklist/C-1"}
     west = Device(host, tmp_path / "west.rhs", "tablet-west")
     west.register(depot="Westfield")
     west.sync()
-    assert sorted(west.show()["fields"]) == ["checklist/C-1/item", "vehicle/EMU-W1/notes", "work_order/WO-W1/notes"]
-    assert len(boss.show()["fields"]) == 4
+    assert own_writes(west) == ["checklist/C-1/item", "vehicle/EMU-W1/notes", "work_order/WO-W1/notes"]
+    assert aggregates(west) == {"vehicle/EMU-W1", "work_order/WO-W1", "checklist/C-1"}
+    assert len(own_writes(boss)) == 4
+    assert aggregates(boss) >= {"vehicle/EMU-E1", "vehicle/EMU-W1", "work_order/WO-W1"}
 
 
 def test_strategies_are_configurable_readable_and_settle_with_provenance(start_host, tmp_path):

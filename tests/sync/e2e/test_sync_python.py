@@ -21,6 +21,8 @@ def test_a_python_device_syncs_and_dead_letters(host, tmp_path):
     url = f"http://127.0.0.1:{host.port}"
     dev = sync.register(tmp_path / "t.rhs", server=url, api_key=ADMIN, device_id="py-tab", depot="Eastfield")
     assert dev.replica_id == 2 and dev.device_id == "py-tab"
+    # enrolment pulled the depot's work order (created over HTTP above)
+    assert dev.fields()["work_order/WO-1/status"] == ["created"] and dev.pending == 0
     assert dev.write("work_order/WO-1/status", "in_progress") == 1
     assert dev.add("work_order/WO-1/labour", 2) == 2
     assert dev.write("vehicle/EMU-1/status", "retired") == 3          # a technician may not

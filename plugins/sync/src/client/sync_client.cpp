@@ -50,6 +50,20 @@ Result<ReplicaId> SyncClient::register_device(const HttpTransport& admin, const 
   return json::parse(r->body).as_object().at("replica_id").to_number<std::uint64_t>();
 }
 
+Result<SyncClient::Enrolment> SyncClient::enrol(const HttpTransport& admin, const std::filesystem::path& path,
+                                                const std::string& device_id, const std::string& name,
+                                                const std::string& depot, const std::string& role, RetryPolicy retry) {
+  auto replica = register_device(admin, device_id, name, depot, role);
+  if (!replica) return replica.error();
+  auto store = DeviceStore::create(path, device_id, *replica);
+  if (!store) return store.error();
+  Enrolment out{std::move(*store), {}, {}};
+  SyncClient first(*out.store, admin, retry);
+  if (auto r = first.sync()) out.report = std::move(*r);
+  else out.initial_pull = r.error();
+  return out;
+}
+
 Result<HttpReply> SyncClient::call(const std::string& method, const std::string& target, const std::string& body,
                                    SyncReport& report) {
   std::chrono::milliseconds backoff = retry_.base;

@@ -9,7 +9,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,19 @@ class SyncClient {
   static Result<ReplicaId> register_device(const HttpTransport& admin, const std::string& device_id,
                                            const std::string& name, const std::string& depot,
                                            const std::string& role = {});
+
+  // Registers the device, creates its store file at `path` and pulls its scope once with the same
+  // key (enrolment: a tablet starts with its depot's vehicles and work orders, so its first edits
+  // are made over what the server holds, not concurrent with it). A failed first pull keeps the
+  // store (the next sync() pulls everything) and is reported in `initial_pull`.
+  struct Enrolment {
+    std::unique_ptr<DeviceStore> store;
+    Status initial_pull;
+    SyncReport report;
+  };
+  static Result<Enrolment> enrol(const HttpTransport& admin, const std::filesystem::path& path,
+                                 const std::string& device_id, const std::string& name, const std::string& depot,
+                                 const std::string& role = {}, RetryPolicy retry = {});
 
   Result<SyncReport> sync();
 

@@ -2,6 +2,7 @@
 // Small helpers shared by the engine's source files (not part of any interface).
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -57,5 +58,24 @@ inline std::string hex(std::string_view s) {
   return out;
 }
 
+// A refused operation's status and code, as the same refusal would have had as a direct request.
+inline int http_status(ErrorCode c) {
+  switch (c) {
+    case ErrorCode::forbidden: return 403;
+    case ErrorCode::not_found: return 404;
+    case ErrorCode::schema_violation: return 422;
+    case ErrorCode::invalid_argument: return 400;
+    default: return 409;
+  }
+}
+inline std::string code_name(ErrorCode c) {
+  return c == ErrorCode::wrong_expected_version ? "conflict" : std::string(to_string(c));
+}
+
+// Test seam: ends the process at once (no cleanup, like a power cut) when the environment variable
+// is "1", so end-to-end tests can stop a host at an exact point and check what the next start does.
+inline void stop_here_for_tests(const char* variable) {
+  if (const char* v = std::getenv(variable); v && v[0] == '1' && v[1] == '\0') std::_Exit(86);
+}
 
 }  // namespace roundhouse::sync::engine_detail

@@ -32,6 +32,14 @@ Error bad_value(const KeyParts& k, const std::string& expected) {
   return {ErrorCode::schema_violation, "/" + k.field + ": " + k.type + " " + k.field_base + " must be " + expected};
 }
 
+// The one string value a mirrored field holds, or nullopt (absent, concurrent values, not a string).
+std::optional<std::string> mirrored_text(const ChangeSet* state, const std::string& key) {
+  const auto* reg = state ? state->get(key) : nullptr;
+  if (!reg || reg->size() != 1) return std::nullopt;
+  const auto* s = std::get_if<std::string>(&reg->begin()->second.value);
+  return s ? std::optional<std::string>(*s) : std::nullopt;
+}
+
 }  // namespace
 
 bool FleetBridge::has_fleet() const {
@@ -76,9 +84,11 @@ Status FleetBridge::post(const std::string& pattern, const std::string& id, json
   return res ? Status{} : Status{res.error()};
 }
 
-std::string FleetBridge::depot_of(const KeyParts& k) {
+std::string FleetBridge::depot_of(const KeyParts& k, const ChangeSet* mirrored) {
   std::string vehicle = k.id;
   if (k.type == "work_order") {
+    if (auto v = mirrored_text(mirrored, "work_order/" + k.id + "/vehicle_id"))
+      return depot_of({"vehicle", *v, "depot", "depot"}, mirrored);
     auto wo = read(kWorkOrder, k.id);
     if (!wo || !*wo) return {};
     const auto* v = (*wo)->if_contains("vehicle_id");
@@ -87,6 +97,7 @@ std::string FleetBridge::depot_of(const KeyParts& k) {
   } else if (k.type != "vehicle") {
     return {};
   }
+  if (auto d = mirrored_text(mirrored, "vehicle/" + vehicle + "/depot")) return *d;
   auto veh = read(kVehicle, vehicle);
   if (!veh || !*veh) return {};
   const auto* d = (*veh)->if_contains("depot");
@@ -138,6 +149,7 @@ Status FleetBridge::apply(const KeyParts& k, const Value& v, const ChangeSet& st
       }
       return bad_value(k, "in_progress, completed or cancelled (other states are set by planners)");
     }
+    if (k.field == "technician") return s ? post(base + "assign", k.id, {{"technician", *s}}) : bad_value(k, "a string");
     if (k.field_base == "labour")
       return number ? post(base + "labour", k.id, {{"hours", num}, {"technician", who_.subject}}) : bad_value(k, "a number");
     if (k.field_base == "parts") {

@@ -10,6 +10,7 @@
 //   vehicle/<id>/odometer_km   record-meters
 //   work_order/<id>/status     in_progress -> start; completed -> (start if not started) + complete with
 //                              the synced notes; cancelled -> cancel (reason: the synced notes)
+//   work_order/<id>/technician assign-work-order (a supervisor's field by default)
 //   work_order/<id>/labour+... book-labour {hours = value, technician = the pushing principal}
 //   work_order/<id>/parts.<part number>+...  consume-parts {quantity = value}
 //   part/<id>/count            count-stock {counted_quantity = value}
@@ -34,8 +35,10 @@ class FleetBridge {
   // services may be null (no bridge: everything sync-only).
   FleetBridge(const Services* services, Principal who) : services_(services), who_(std::move(who)) {}
 
-  // The depot the key's aggregate belongs to (a work order: its vehicle's), "" when unknown.
-  std::string depot_of(const KeyParts& k);
+  // The depot the key's aggregate belongs to (a work order: its vehicle's), "" when unknown. With
+  // `mirrored` (the sync state, when the fleet mirror keeps vehicle depots and work-order vehicles
+  // in it), a single mirrored value answers without reading the fleet.
+  std::string depot_of(const KeyParts& k, const ChangeSet* mirrored = nullptr);
   // The permission an op needs ("work_order/status", "vehicle/retire", ...).
   static std::string permission_for(const KeyParts& k, const Value& v);
   // vehicle, work_order, part, failure: the types whose keys roles and depots restrict.

@@ -21,18 +21,37 @@ SyncConfig& config() {
   return c;
 }
 
-// One engine per (store, tenant), loaded from the log on first use.
+// One engine per (store, tenant), loaded from the log on first use (settling what a stopped host
+// left unsettled), with its fleet mirror running.
+struct Engines {
+  std::mutex mu;
+  std::map<std::pair<const EventStore*, std::string>, std::shared_ptr<SyncEngine>> by_store;
+};
+Engines& engines() {
+  static Engines e;
+  return e;
+}
+
 Result<std::shared_ptr<SyncEngine>> engine_for(const HttpRequest& req) {
-  static std::mutex mu;
-  static std::map<std::pair<const EventStore*, std::string>, std::shared_ptr<SyncEngine>> engines;
-  std::lock_guard lock(mu);
-  auto& e = engines[{req.services->store.get(), req.principal.tenant}];
+  auto& all = engines();
+  std::lock_guard lock(all.mu);
+  auto& e = all.by_store[{req.services->store.get(), req.principal.tenant}];
   if (!e) {
     auto fresh = std::make_shared<SyncEngine>(req.services->store, req.principal.tenant, config());
     if (auto st = fresh->load(); !st) return st.error();
+    if (auto st = fresh->settle_unsettled(req.services); !st) return st.error();
+    if (auto st = fresh->start_mirror(*req.services); !st) return st.error();
     e = fresh;
   }
   return e;
+}
+
+// The engine, with the fleet changes committed so far in its sync state (answers read from it).
+Result<std::shared_ptr<SyncEngine>> caught_up_engine(const HttpRequest& req) {
+  auto engine = engine_for(req);
+  if (!engine) return engine;
+  if (auto st = (*engine)->catch_up(); !st) return st.error();
+  return engine;
 }
 
 Result<std::string> string_field(const HttpRequest& req, const char* name, bool required) {
@@ -114,7 +133,7 @@ Result<HttpResponse> push(const HttpRequest& req) {
   const auto* first = req.json.get_object().if_contains("first_op");
   if (!first || !first->is_number() || first->kind() == json::kind::double_ || first->to_number<std::int64_t>() < 1)
     return Error{ErrorCode::invalid_argument, "'first_op' (the first operation number the batch covers, >= 1) is required"};
-  auto engine = engine_for(req);
+  auto engine = caught_up_engine(req);
   if (!engine) return engine.error();
   auto out = (*engine)->push(*id, first->to_number<std::uint64_t>(), *bytes, req.principal, req.services);
   if (!out) return out.error();
@@ -130,7 +149,7 @@ Result<HttpResponse> push(const HttpRequest& req) {
 Result<HttpResponse> pull(const HttpRequest& req) {
   auto cursor = parse_u64(req.query_param("cursor", "0"));
   if (!cursor) return Error{ErrorCode::invalid_argument, "cursor must be a non-negative integer"};
-  auto engine = engine_for(req);
+  auto engine = caught_up_engine(req);
   if (!engine) return engine.error();
   const auto& id = req.path_params.at("device_id");
   auto out = (*engine)->pull(id, *cursor, req.principal.subject, req.services);
@@ -153,7 +172,7 @@ Result<HttpResponse> list_conflicts(const HttpRequest& req) {
   const std::string status = req.query_param("status", "open");
   if (status != "open" && status != "resolved" && status != "all")
     return Error{ErrorCode::invalid_argument, "status must be open, resolved or all"};
-  auto engine = engine_for(req);
+  auto engine = caught_up_engine(req);
   if (!engine) return engine.error();
   return ok(json::object{{"conflicts", (*engine)->conflicts(status)}});
 }
@@ -167,6 +186,7 @@ Result<HttpResponse> strategies(const HttpRequest& req) {
   out["custom_merges"] = std::move(merges);
   const std::string key = req.query_param("key");
   if (!key.empty()) out["key"] = json::object{{"key", key}, {"strategy", config().strategies.rule_for(key).text()}};
+  if (auto engine = engine_for(req)) out["mirror_status"] = (*engine)->mirror_status();  // the configuration answers anyway
   return ok(std::move(out));
 }
 
@@ -180,7 +200,7 @@ Result<HttpResponse> resolve(const HttpRequest& req) {
     return Error{ErrorCode::invalid_argument, "the body must be {\"value\": <the resolved value>}"};
   auto value = value_from_json(req.json.get_object().at("value"));
   if (!value) return value.error();
-  auto engine = engine_for(req);
+  auto engine = caught_up_engine(req);
   if (!engine) return engine.error();
   auto out = (*engine)->resolve(*key, *value, req.principal, req.services);
   if (!out) return out.error();
@@ -188,6 +208,15 @@ Result<HttpResponse> resolve(const HttpRequest& req) {
 }
 
 }  // namespace
+
+void stop_engines() {
+  std::map<std::pair<const EventStore*, std::string>, std::shared_ptr<SyncEngine>> stopping;
+  {
+    std::lock_guard lock(engines().mu);
+    stopping.swap(engines().by_store);
+  }
+  for (auto& [_, e] : stopping) e->stop_mirror();
+}
 
 Status register_routes(Registry& registry, const std::string& provider, const boost::json::object& section) {
   auto parsed = SyncConfig::from_json(section);

@@ -11,5 +11,7 @@ namespace roundhouse::sync {
 
 // `section` is the plugin's configuration (sync_config.hpp); a bad setting is invalid_argument.
 Status register_routes(Registry& registry, const std::string& provider, const boost::json::object& section = {});
+// Stops every engine's fleet mirror and forgets the engines (plugin stop).
+void stop_engines();
 
 }  // namespace roundhouse::sync

@@ -6,6 +6,7 @@
 #include "base64.hpp"
 #include "engine_detail.hpp"
 #include "fleet_bridge.hpp"
+#include "fleet_mirror.hpp"
 #include "roundhouse/sync/wire.hpp"
 #include "scope_filter.hpp"
 #include "value_json.hpp"
@@ -86,6 +87,7 @@ Status SyncEngine::apply_recorded(const RecordedEvent& e) {
     if (!bytes) return {ErrorCode::corrupted, "sync-log event " + std::to_string(e.position) + " is not base64"};
     auto cs = wire::decode_change_set(*bytes);
     if (!cs) return {ErrorCode::corrupted, "sync-log event " + std::to_string(e.position) + ": " + cs.error().message};
+    note_replayed_batch(p, *cs, e.metadata_parsed().actor, e.position);
     log_.commit(p.at("replica_id").to_number<std::uint64_t>(), *cs, p.at("acked").to_number<std::uint64_t>());
     if (const auto* settled = p.if_contains("settled"); settled && settled->is_array())
       for (const auto& x : settled->get_array()) {
@@ -103,6 +105,7 @@ Status SyncEngine::apply_recorded(const RecordedEvent& e) {
         if (auto r = Refusal::from_json(x)) s.refused.push_back(*r);
     if (auto dev = devices_.find(s.device); dev != devices_.end())
       for (const auto& r : s.refused) refusals_[dev->second.replica][r.op_seq] = r;
+    note_replayed_session(s);
     sessions_.push_back(std::move(s));
   }
   return {};
@@ -187,13 +190,15 @@ Result<PullOutcome> SyncEngine::pull(const std::string& device, std::uint64_t cu
   if (config_.depot_scope && !(*dev)->depot.empty()) {
     // Partial replication: leave out the keys of aggregates that belong to another depot.
     FleetBridge bridge(services, Principal{actor, tenant_, {"reader"}, device});
+    // The mirror keeps vehicle depots and work-order vehicles in the state: no fleet read per key.
+    const ChangeSet* mirrored = config_.mirror.count("vehicle") && config_.mirror.count("work_order") ? &log_.state() : nullptr;
     std::map<std::string, bool> foreign;  // by "<type>/<id>"
     std::set<std::string> excluded;
     for (const auto& [key, _] : reply.changes.entries()) {
       const KeyParts k = split_key(key);
       auto [it, fresh] = foreign.try_emplace(k.type + "/" + k.id, false);
       if (fresh) {
-        const std::string depot = bridge.depot_of(k);
+        const std::string depot = bridge.depot_of(k, mirrored);
         it->second = !depot.empty() && depot != (*dev)->depot;
       }
       if (it->second) excluded.insert(key);
@@ -217,11 +222,14 @@ json::array SyncEngine::values_json(const ChangeSet::Register& reg) const {
   json::array values;
   for (const auto& [dot, fv] : reg) {
     auto dev = device_of_.find(dot.replica);
-    values.push_back(json::object{
+    json::object& v = values.emplace_back(json::object{
         {"value", sync::to_json(fv.value)},
         {"device_id", dot.replica == kServerReplica ? "server" : dev == device_of_.end() ? "" : dev->second},
         {"replica_id", dot.replica}, {"op_seq", dot.counter},
-        {"hlc", json::object{{"wall_ms", fv.ts.wall_ms}, {"logical", fv.ts.logical}}}});
+        {"hlc", json::object{{"wall_ms", fv.ts.wall_ms}, {"logical", fv.ts.logical}}}}).as_object();
+    if (dot.replica == kServerReplica)
+      if (auto run = server_writer_.upper_bound(dot.counter); run != server_writer_.begin() && !(--run)->second.empty())
+        v["source"] = "fleet", v["actor"] = run->second;  // a change made through the fleet API, by whom
   }
   return values;
 }
@@ -241,7 +249,7 @@ json::array SyncEngine::conflicts(const std::string& status) const {
 }
 
 Status SyncEngine::write_server(const std::map<std::string, std::optional<Value>>& writes, json::array settled,
-                                const std::string& actor) {
+                                const std::string& actor, json::object extra) {
   if (writes.empty()) return {};
   CausalContext ctx;
   ChangeSet::Entries entries;
@@ -258,6 +266,7 @@ Status SyncEngine::write_server(const std::map<std::string, std::optional<Value>
   json::object payload{{"device_id", "server"}, {"replica_id", kServerReplica}, {"acked", counter},
                        {"changes", base64_encode(bytes)}, {"resolved_by", actor}};
   if (!settled.empty()) payload["settled"] = settled;
+  for (const auto& [k, v] : extra) payload[k] = v;
   if (auto st = append(kLogStream, "SyncChangesAccepted", std::move(payload), actor, ExpectedVersion::exact(log_.head()));
       !st)
     return st;
@@ -267,6 +276,7 @@ Status SyncEngine::write_server(const std::map<std::string, std::optional<Value>
                         std::string(o.at("outcome").as_string()), o.at("value"), o.at("values").as_array(), actor,
                         now_micros()});
   }
+  note_server_write(extra, delta);
   log_.commit(kServerReplica, std::move(delta), counter);
   return {};
 }

@@ -95,15 +95,22 @@ struct PullOutcome {
 };
 
 class FleetBridge;
+class FleetMirror;
 
 class SyncEngine {
  public:
   static constexpr ReplicaId kServerReplica = 1;  // conflict resolutions are the server's writes
 
   SyncEngine(std::shared_ptr<EventStore> store, std::string tenant, SyncConfig config = {});
+  ~SyncEngine();  // stops the fleet mirror
 
   // Replays the tenant's sync streams. Call once before anything else.
   Status load();
+  // After load(): settles the conflicts a push stored but did not live to settle (the host stopped
+  // between making the batch durable and the server write that settles it), by the same strategies,
+  // as the pushing technician; recorded like a push's settlements. Conflicts under `manual` (and
+  // custom merges that cannot decide) stay open for a person. Idempotent (recover.cpp).
+  Status settle_unsettled(const Services* services);
 
   Result<DeviceInfo> register_device(const std::string& id, const std::string& name, const std::string& depot,
                                      const std::string& actor, const std::string& role = "technician");
@@ -130,6 +137,19 @@ class SyncEngine {
                                       const Services* services = nullptr);
   const SyncConfig& config() const noexcept { return config_; }
 
+  // Fleet -> devices (sync_mirror.cpp): subscribes to the tenant's fleet events (config().mirror
+  // types) after the last one mirrored, and turns each change of a mirrored aggregate into server
+  // writes of its fields (fleet_mirror.hpp), so pulls deliver vehicles and work orders created or
+  // changed over HTTP. The checkpoint travels in the sync log's own events ("fleet_position"), so
+  // every change is mirrored once across restarts. An event that came from a device's operation
+  // (metadata.device) does not overwrite that device's own value. No-op without the fleet plugin.
+  Status start_mirror(const Services& services);
+  void stop_mirror();  // idempotent; returns once the mirror's handler is idle
+  // Waits (bounded) until the mirror has seen the store's current head, then stores what it has
+  // gathered: call before answering from the sync state (the routes do).
+  Status catch_up();
+  boost::json::object mirror_status() const;
+
  private:
   Result<const DeviceInfo*> active_device(const std::string& id) const;
   Status append(StreamId stream, std::string type, boost::json::object payload, const std::string& actor,
@@ -140,8 +160,25 @@ class SyncEngine {
   // Appends one server write per key (a value, or nullopt: the key's values removed) replacing the
   // values the server holds there, with the settlement records, and commits it.
   Status write_server(const std::map<std::string, std::optional<Value>>& writes, boost::json::array settled,
-                      const std::string& actor);
-  Status authorize(const DeviceInfo& dev, const std::string& key, const Value& v, FleetBridge& bridge) const;
+                      const std::string& actor, boost::json::object extra = {});
+  Status mirror_event(const RecordedEvent& e);  // the mirror subscription's handler
+  Status flush_mirror();                        // stores the gathered mirror writes (mu_ held)
+  // A gathered write that would change nothing or echo a device's own value back to it.
+  bool mirror_skips(const std::string& key, const Value& value, const std::string& device) const;
+  // Notes what a server write says about the mirror: its checkpoint and who made each fleet change.
+  void note_server_write(const boost::json::object& payload, const ChangeSet& delta);
+  // load(): a server write goes to note_server_write, a device batch marks its keys' last writer.
+  void note_replayed_batch(const boost::json::object& payload, const ChangeSet& delta, const std::string& actor,
+                           Position position);
+  void note_replayed_session(const SessionInfo& s);
+  // Recovery: refusals and compensations for the cut-off push's operations its device may not make.
+  void reauthorize_cut_off_push(const Services* services, std::map<std::string, std::optional<Value>>& writes,
+                                std::map<ReplicaId, std::vector<Refusal>>& refused);
+  // Recovery: whether the fleet already ran a command of `device` on the key's aggregate after `after`.
+  bool fleet_ran_after(const std::string& key, const std::string& device, Position after) const;
+  // The device's role and the caller's permissions (authorize.cpp).
+  Status authorize(const DeviceInfo& dev, const Principal& who, const std::string& key, const Value& v,
+                   FleetBridge& bridge) const;
 
   std::shared_ptr<EventStore> store_;
   std::string tenant_;
@@ -154,6 +191,40 @@ class SyncEngine {
   std::vector<SessionInfo> sessions_;
   std::vector<SettledConflict> settled_;
   std::map<ReplicaId, std::map<std::uint64_t, Refusal>> refusals_;  // by device, op number
+
+  // The fleet mirror (sync_mirror.cpp). Its handler runs inside the store's read, so it takes only
+  // mirror_mu_ (never mu_, which is held across appends); lock order: mu_, then mirror_mu_.
+  struct MirrorWrite {
+    Value value;
+    std::string device;  // the event came from this device's operation ("" : from the fleet API)
+  };
+  struct MirrorBatch {
+    std::map<std::string, MirrorWrite> writes;
+    boost::json::object actors;  // key -> who made the fleet change
+    Position through = 0;        // last fleet event gathered
+    std::size_t events = 0;
+  };
+  std::mutex mirror_mu_;
+  std::unique_ptr<FleetMirror> mirror_;  // guarded by mirror_mu_
+  MirrorBatch mirror_batch_;             // guarded by mirror_mu_
+  std::shared_ptr<Subscription> mirror_sub_;
+  Position mirrored_through_ = 0;  // every fleet event up to here is in the sync log
+  struct LastWriter {
+    ReplicaId replica = 0;
+    std::string actor;
+    Position position = 0;  // of the batch's SyncChangesAccepted event
+  };
+  std::map<std::string, LastWriter> last_writer_;  // load() .. settle_unsettled(): key -> last device batch
+  // The last device batch replayed and whether its push session followed (pushes hold mu_
+  // throughout, so only this one can have been cut off by a stopped host).
+  struct LastPush {
+    ReplicaId replica = 0;
+    std::string actor;
+    std::uint64_t prev_acked = 0;  // its new operations are the device's dots above this
+    bool finished = true;
+  };
+  LastPush last_push_;
+  std::map<std::uint64_t, std::string> server_writer_;  // first server op counter of a run -> fleet actor ("" : not a fleet change)
 };
 
 }  // namespace roundhouse::sync

@@ -18,23 +18,6 @@ using namespace engine_detail;
 
 namespace {
 
-int http_status(ErrorCode c) {
-  switch (c) {
-    case ErrorCode::forbidden: return 403;
-    case ErrorCode::not_found: return 404;
-    case ErrorCode::schema_violation: return 422;
-    case ErrorCode::invalid_argument: return 400;
-    default: return 409;
-  }
-}
-
-std::string code_name(ErrorCode c) {
-  switch (c) {
-    case ErrorCode::wrong_expected_version: return "conflict";
-    default: return std::string(to_string(c));
-  }
-}
-
 // The value a refused operation's field goes back to: what the server held before the push (its
 // latest value when it held several), or nothing.
 std::optional<Value> restored(const ChangeSet::Register* before) {
@@ -46,21 +29,6 @@ std::optional<Value> restored(const ChangeSet::Register* before) {
 }
 
 }  // namespace
-
-Status SyncEngine::authorize(const DeviceInfo& dev, const std::string& key, const Value& v, FleetBridge& bridge) const {
-  const KeyParts k = split_key(key);
-  const std::string permission = FleetBridge::permission_for(k, v);
-  // Roles guard the fleet's aggregates; other types are the devices' own data (checklists, ...).
-  if (FleetBridge::is_fleet_type(k.type) && !config_.permits(dev.role, permission))
-    return {ErrorCode::forbidden, "a " + dev.role + " device may not change " + permission};
-  if (config_.depot_scope && !dev.depot.empty()) {
-    const std::string depot = bridge.depot_of(k);
-    if (!depot.empty() && depot != dev.depot)
-      return {ErrorCode::forbidden, k.type + " '" + k.id + "' belongs to depot " + depot + ", device '" + dev.id +
-                                        "' to " + dev.depot};
-  }
-  return {};
-}
 
 Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t first_op, std::string_view wire_bytes,
                                      const Principal& who, const Services* services) {
@@ -114,6 +82,7 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t fi
   for (const auto& [_, reg] : batch->entries())
     for (const auto& [__, fv] : reg) clock_.observe(fv.ts, now_ms());
   log_.commit(replica, *batch, plan->acked);
+  stop_here_for_tests("ROUNDHOUSE_SYNC_TEST_STOP_BEFORE_SETTLING");  // a host that stops before settling
 
   Principal technician = who;
   technician.device = device;
@@ -142,7 +111,7 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t fi
       out.refused.push_back({dot->counter, key, incoming->value, code_name(e.code), http_status(e.code), e.message});
       writes[key] = restored(held == before.end() ? nullptr : &held->second);
     };
-    if (auto st = authorize(info, key, incoming->value, bridge); !st) {
+    if (auto st = authorize(info, who, key, incoming->value, bridge); !st) {
       refuse_op(st.error());
       continue;
     }
