@@ -189,6 +189,10 @@ def test_the_host_trains_and_serves_a_python_model_type(tmp_path):
                 "hyperparameters: FailureLine() got an unexpected keyword argument 'colour'")
         problem(host.post("/api/v1/ml/models/train", {**train, "name": "fl2", "parameters": {"horizon": 3}}), 400,
                 "unknown parameter(s) ['horizon']")
+        problem(host.post("/api/v1/ml/models/train", {**train, "name": "fl2", "parameters": {"periods": 0}}), 400,
+                "parameters.periods must be a whole number")
+        problem(host.post("/api/v1/ml/models/train", {**train, "name": "fl2", "extractor_parameters": {"colour": 1}}),
+                400, "colour")
         r = host.post("/api/v1/ml/models/train", {**train, "model_type": "broken-fit", "name": "bf"})
         problem(r, 500, "ZeroDivisionError: the fit broke")
         assert "Traceback" in r.json["detail"] and "the fit broke" in host.log()
