@@ -54,7 +54,7 @@ import json
 import pickle
 import sys
 import traceback
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from ._errors import NotFound, ValidationError
 
