@@ -39,7 +39,7 @@ from ._native import Features, LiveProjection
 from . import kpis
 from .kpis import kpi
 from . import models
-from .models import Model, register_model
+from .models import Model, model_type, register_model
 from .reports import report
 
 try:
@@ -154,5 +154,5 @@ __all__ = [
     "ANY", "NO_STREAM", "STREAM_EXISTS", "AppendResult", "Batch", "ConcurrencyError", "CorruptedError",
     "DuplicateEvent", "Error", "Event", "EventList", "EventScan", "Features", "InternalError", "LiveProjection", "Model", "NotFound",
     "PermissionDenied", "PluginError", "ProjectionReplay", "RuleViolation", "SchemaViolation", "Store",
-    "StorageError", "Subscription", "Unavailable", "ValidationError", "default_plugin_dir", "demo", "kpi", "kpis", "models", "open", "register_model", "report",
+    "StorageError", "Subscription", "Unavailable", "ValidationError", "default_plugin_dir", "demo", "kpi", "kpis", "model_type", "models", "open", "register_model", "report",
 ]

@@ -86,4 +86,4 @@ from .kpis import kpi as kpi
 from . import kpis as kpis
 from . import ml as ml
 from . import models as models
-from .models import Model as Model, register_model as register_model
+from .models import Model as Model, model_type as model_type, register_model as register_model

@@ -112,3 +112,19 @@ _BY_CODE: dict[str, type[Error]] = {
 def error_class_for(code: str) -> type[Error]:
     """The exception class for an error code (:class:`Error` for a code this version does not know)."""
     return _BY_CODE.get(code, Error)
+
+
+def install_each(entries: dict, install_one, on_error, strict: bool) -> list:
+    """Runs ``install_one(name, entry)`` (True when newly added) for each entry, sorted by name; an
+    :class:`Error` is raised when ``strict``, else handed to ``on_error(name, err)`` and the others
+    carry on. Returns the names newly added. (Python KPIs and model types into a plugin registry.)"""
+    added = []
+    for name, entry in sorted(entries.items()):
+        try:
+            if install_one(name, entry):
+                added.append(name)
+        except Error as err:
+            if strict:
+                raise
+            on_error(name, err)
+    return added

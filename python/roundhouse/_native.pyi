@@ -214,6 +214,8 @@ ml: _Ml
 def install_kpi(name: str, *, title: str, unit: str, description: str, higher_is_better: bool,
                 aggregate_types: Strings, event_types: Strings, registry: Any = None, plugin_dir: str = "",
                 provider: str = "python") -> bool: ...
+def install_model_type(name: str, *, kind: str, extractor: str, description: str, registry: Any = None,
+                       plugin_dir: str = "", provider: str = "python") -> bool: ...
 
 class Store:
     def __init__(self, uri: str, *, plugin_dir: str = "", tenant: str = "default", actor: str = "python",

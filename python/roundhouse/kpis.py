@@ -116,23 +116,17 @@ def install(registry: Any = None, *, plugin_dir: str = "", provider: str = "pyth
     ``strict=False``: a KPI that cannot be added (its name taken by another plugin) is recorded in
     :func:`errors` instead of stopping the others."""
     from . import _native
-    from ._errors import Error
+    from ._errors import install_each
 
-    added = []
-    for name, d in sorted(_KPIS.items()):
-        try:
-            if _native.install_kpi(name, title=d["title"], unit=d["unit"], description=d["description"],
-                                   higher_is_better=d["higher_is_better"], aggregate_types=d["aggregate_types"],
-                                   event_types=d["event_types"], registry=registry, plugin_dir=plugin_dir,
-                                   provider=provider):
-                added.append(name)
-        except Error as err:
-            if strict:
-                raise
-            _record_error(name, f"not installed: {err}")
-            continue
+    def install_one(name: str, d: dict[str, Any]) -> bool:
+        added = _native.install_kpi(name, title=d["title"], unit=d["unit"], description=d["description"],
+                                    higher_is_better=d["higher_is_better"], aggregate_types=d["aggregate_types"],
+                                    event_types=d["event_types"], registry=registry, plugin_dir=plugin_dir,
+                                    provider=provider)
         _INSTALLED.add(name)
-    return added
+        return added
+
+    return install_each(_KPIS, install_one, lambda name, err: _record_error(name, f"not installed: {err}"), strict)
 
 
 def _instantiate(name: str) -> Any:

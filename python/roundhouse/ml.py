@@ -234,6 +234,10 @@ def auc(score: Any, label: Any) -> float:
 # ---- the ml plugin's model registry (the same routes as /api/v1/ml/models*, in-process) ----
 
 def _registry_call(store: Any, method: str, path: str, body: Any = None) -> Any:
+    from . import models
+
+    if store.plugin_dir and models.model_types():  # Python model types (rh.model_type) beside the built-in ones
+        models.install(plugin_dir=store.plugin_dir, strict=False)
     return store.call(method, path, body=body)[1]
 
 

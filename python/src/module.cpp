@@ -11,6 +11,7 @@
 #include "live_projection.hpp"
 #include "ml.hpp"
 #include "python_kpis.hpp"
+#include "python_models.hpp"
 #include "replay.hpp"
 #include "roundhouse/plugin/plugin_host.hpp"
 #include "roundhouse/version.hpp"
@@ -41,6 +42,7 @@ PYBIND11_MODULE(_native, m) {
   py::bind_features(m, store);
   py::bind_live_projection(m, store);
   py::bind_python_kpis(m);
+  py::bind_python_models(m);
 #ifdef ROUNDHOUSE_PYTHON_WITH_ML
   py::bind_ml(m);
 #endif

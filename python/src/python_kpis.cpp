@@ -87,14 +87,6 @@ class PyKpiCalculator final : public KpiCalculator {
   mutable std::atomic<bool> broken_{false};  // value() runs concurrently
 };
 
-Registry& target_registry(const pyb::object& registry, const std::string& plugin_dir) {
-  if (registry.is_none()) return runtime_for(resolve_plugin_dir(plugin_dir))->registry;
-  auto capsule = registry.cast<pyb::capsule>();
-  if (std::string(capsule.name()) != "roundhouse.Registry.writable")
-    raise(ErrorCode::invalid_argument, "registry must be the scripting plugin's registry capsule");
-  return *capsule.get_pointer<Registry>();
-}
-
 }  // namespace
 
 void bind_python_kpis(pyb::module_& m) {
@@ -102,7 +94,7 @@ void bind_python_kpis(pyb::module_& m) {
                           const std::string& description, bool higher_is_better, const pyb::object& aggregate_types,
                           const pyb::object& event_types, const pyb::object& registry, const std::string& plugin_dir,
                           const std::string& provider) {
-         Registry& target = target_registry(registry, plugin_dir);
+         Registry& target = writable_registry(registry, plugin_dir);
          if (target.kpis.find(name)) return false;  // installed before: make() picks up the current class
          KpiDefinition def;
          def.title = title;

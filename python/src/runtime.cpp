@@ -52,4 +52,12 @@ std::shared_ptr<Runtime> runtime_for(const fs::path& dir) {
   return rt;
 }
 
+Registry& writable_registry(const pybind11::object& registry, const std::string& plugin_dir) {
+  if (registry.is_none()) return runtime_for(resolve_plugin_dir(plugin_dir))->registry;
+  auto capsule = registry.cast<pybind11::capsule>();
+  if (std::string(capsule.name()) != "roundhouse.Registry.writable")
+    raise(ErrorCode::invalid_argument, "registry must be the scripting plugin's registry capsule");
+  return *capsule.get_pointer<Registry>();
+}
+
 }  // namespace roundhouse::py

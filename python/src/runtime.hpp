@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include <pybind11/pybind11.h>
+
 #include "roundhouse/plugin/plugin_host.hpp"
 #include "roundhouse/plugin/registry.hpp"
 
@@ -25,5 +27,9 @@ std::filesystem::path resolve_plugin_dir(const std::string& explicit_dir);
 // The runtime for `dir`, loading and starting its plugins the first time. Thread-safe.
 // A folder that cannot be read is a PluginError (incompatible) naming it.
 std::shared_ptr<Runtime> runtime_for(const std::filesystem::path& dir);
+
+// Where a Python KPI or model type is installed: the scripting plugin's registry when `registry` is
+// its "roundhouse.Registry.writable" capsule, else (None) the runtime of `plugin_dir`.
+Registry& writable_registry(const pybind11::object& registry, const std::string& plugin_dir);
 
 }  // namespace roundhouse::py

@@ -221,6 +221,7 @@ pyb::class_<PyStore, std::shared_ptr<PyStore>> bind_store(pyb::module_& m) {
            "Internal: wraps a host's store (the scripting plugin's capsules).", "store"_a, "registry"_a, pyb::kw_only(),
            "tenant"_a, "actor"_a)
       .def("close", &PyStore::close, "Waits for pending appends, then closes the store (idempotent).")
+      .def("_detach", &PyStore::detach, "Internal: a host's store lent for one call is no longer usable.")
       .def("append", [](PyStore& s, const pyb::object& stream, const pyb::object& events, const pyb::object& expected) {
              AppendRequest req;
              req.stream = to_stream(stream);

@@ -26,6 +26,11 @@ class PyStore {
   const std::string& actor() const { return actor_; }
   const std::string& uri() const { return uri_; }
   void close();
+  // Forgets an adopted store (it reads as closed from then on): for a Store handed to a Python hook
+  // only for the duration of one call. No-op for a store this process opened.
+  void detach() {
+    if (!runtime_) store_.reset();
+  }
   bool closed() const { return !store_; }
 
  private:

@@ -21,7 +21,7 @@ def test_package_is_typed_and_documented():
     for name in ("append", "read_stream", "read_all", "subscribe", "replay", "state_at", "audit_trail",
                  "features", "kpis", "kpi", "kpi_series", "dashboard", "live_projection"):
         assert getattr(rh.Store, name).__doc__, name
-    for name in ("fit", "predict", "features", "fit_store", "predict_store", "save", "load"):
+    for name in ("fit", "predict", "features", "fit_store", "predict_store", "save", "load", "training_times", "labels"):
         assert getattr(rh.Model, name).__doc__, name
 
 

@@ -48,10 +48,11 @@ Result<std::shared_ptr<ScriptHost>> ScriptHost::start(const fs::path& folder, co
     auto reports = py::module_::import("roundhouse.reports");
     auto loaded = reports.attr("load_folder")(folder.string());
     host->scripts_json_ = py::module_::import("json").attr("dumps")(loaded).cast<std::string>();
-    // Before the host starts its projections, so the analytics model picks them up.
-    py::module_::import("roundhouse.kpis").attr("install")(py::capsule(static_cast<void*>(&registry), "roundhouse.Registry.writable"),
-                                                           py::arg("provider") = provider,
-                                                           py::arg("strict") = false);
+    // Before the host starts its projections, so the analytics model picks them up; model types
+    // (rh.model_type) join the ml plugin's, which looks them up when a request names one.
+    for (const char* module : {"roundhouse.kpis", "roundhouse.models"})
+      py::module_::import(module).attr("install")(py::capsule(static_cast<void*>(&registry), "roundhouse.Registry.writable"),
+                                                  py::arg("provider") = provider, py::arg("strict") = false);
   } catch (py::error_already_set& e) {
     std::string what = e.what();
     PyEval_SaveThread();

@@ -22,7 +22,8 @@ namespace roundhouse::scripting {
 class ScriptHost {
  public:
   // Starts the interpreter and loads `folder`; KPIs the scripts define (@rh.kpi) are added to
-  // `registry.kpis` under `provider`, so the analytics plugin serves them. Inside a process that
+  // `registry.kpis` and model types (@rh.model_type) to `registry.models` under `provider`, so the
+  // analytics and ml plugins serve them. Inside a process that
   // already runs Python (the roundhouse package loads every plugin) there is nothing to host:
   // returns nullptr.
   static Result<std::shared_ptr<ScriptHost>> start(const std::filesystem::path& folder,
