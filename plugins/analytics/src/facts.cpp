@@ -94,7 +94,12 @@ void FactStore::classify(std::uint32_t index) {
 
 Status FactStore::apply(const RecordedEvent& e) {
   ++applied_;
-  latest_ = std::max(latest_, e.occurred_at);
+  // The data clock follows the fleet's own history only: events of other streams (a model
+  // trained or a prediction recorded today, sync bookkeeping) would move the default window to
+  // now and empty every KPI of a back-filled fleet.
+  const std::string& kind = e.stream.type;
+  if (kind == "vehicle" || kind == "failure" || kind == "workorder" || kind == "part")
+    latest_ = std::max(latest_, e.occurred_at);
   json::value parsed;
   try {
     parsed = json::parse(e.payload);

@@ -108,6 +108,7 @@ class FactStore {
   }
   static constexpr Timestamp kWorkOrderSpan = 45 * kDayMicros;
   std::size_t part_count() const { return parts_.size(); }
+  // Newest occurred time of a vehicle, failure, work-order or part event (0: none yet).
   Timestamp latest_occurred() const { return latest_; }
   std::uint64_t events_applied() const { return applied_; }
 

@@ -231,4 +231,15 @@ TEST(AnalyticsPlugin, BadSettingsAreNamed) {
   EXPECT_DOUBLE_EQ(rh::plugins::analytics_settings_from({{"labour_rate", 90}})->labour_rate, 90);
 }
 
+TEST_F(AnalyticsKpis, EventsOutsideTheFleetDoNotMoveTheDataClock) {
+  // A model trained and a prediction recorded long after the fleet's last event (back-filled data).
+  const auto before = ask({{"op", "summary"}}).at("latest_event_at");
+  ASSERT_TRUE(model_.apply(analytics_fixture::event("model", "rul", "ModelVersionTrained", "2026-11-23T10:00:00Z", "{}")).ok());
+  ASSERT_TRUE(model_.apply(analytics_fixture::event("prediction", "V1", "PredictionMade", "2026-11-23T10:00:01Z", "{}")).ok());
+  EXPECT_EQ(ask({{"op", "summary"}}).at("latest_event_at"), before);
+  // The default window still ends with the fleet's newest day, so it still holds the failures.
+  auto k = ask({{"op", "kpi"}, {"name", "failures"}}).at("kpi").as_object();
+  EXPECT_GT(k.at("value").to_number<double>(), 0) << json::serialize(k);
+}
+
 }  // namespace
