@@ -112,7 +112,6 @@ class ServerLog {
   }
 
  private:
-
   // True when `set` holds every number first..last.
   static bool covers(const IntervalSet& set, std::uint64_t first, std::uint64_t last) {
     const auto& r = set.ranges();
@@ -161,7 +160,7 @@ class ServerLog {
             std::string_view wire_bytes) {
     Held& h = held_[device];
     if (h.window.empty()) h.base = acked + 2;  // the first operation that can be ahead of a gap
-    const std::uint64_t at = first - h.base;   // first > acked + 1 >= base - 1 while anything is held
+    const std::uint64_t at = first - h.base;   // base <= acked + 2 <= first (acked only grows)
     if (at >= kMaxHeld) {
       if (h.window.empty()) held_.erase(device);
       return;
