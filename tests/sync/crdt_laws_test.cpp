@@ -128,6 +128,17 @@ TYPED_TEST(CrdtLaws, JoinIsCommutativeAssociativeIdempotentAndDeltasConverge) {
     T from_deltas;
     for (auto i : order) from_deltas.join(deltas[i]);
     ASSERT_EQ(from_deltas, all) << "deltas in any order, seed " << seed;
+    // The same with each delta and state moved in (OrMap then takes registers whole): same values,
+    // and what was moved in is indexed like the rest (later joins remove from it).
+    T moved_in;
+    for (auto i : order) moved_in.join(T(deltas[i]));
+    ASSERT_EQ(moved_in, all) << "deltas moved in, seed " << seed;
+    T ab = a;
+    ab.join(T(b));
+    ASSERT_EQ(ab, joined(a, b)) << "state moved in, seed " << seed;
+    ab.join(T(c));
+    ab.join(T(d));
+    ASSERT_EQ(ab, joined(joined(joined(a, b), c), d)) << "joins after a moved-in state, seed " << seed;
     // Compaction: the deltas joined into one message first give the same result.
     T compacted;
     for (const auto& dl : deltas) compacted.join(dl);

@@ -157,5 +157,34 @@ TEST(OrMap, ConcurrentWritesConflictAndAWriteThatSawThemResolves) {
   EXPECT_EQ(c.get("status"), nullptr);
 }
 
+// The map indexes its dots by the key that holds them; a copy must carry its own index, so that
+// changing the copy never touches the original (and the reverse), and assignment replaces it.
+TEST(OrMap, CopiesAndAssignmentsAreIndependent) {
+  OrMap<std::string, int> a;
+  a.set(1, "status", 1);
+  a.set(1, "depot", 2);
+  OrMap<std::string, int> b = a;
+  a.erase("status");
+  auto w = b.set(2, "status", 3);  // replaces the dot the original just erased
+  ASSERT_NE(b.get("status"), nullptr);
+  EXPECT_EQ(b.get("status")->begin()->second, 3);
+  EXPECT_EQ(b.dot_count(), 2u);
+  EXPECT_EQ(a.get("status"), nullptr);
+  a.join(w);
+  EXPECT_EQ(a.get("status")->begin()->second, 3);
+  OrMap<std::string, int> c;
+  c.set(3, "other", 4);
+  c = b;
+  b.erase("depot");
+  EXPECT_EQ(c.get("depot")->begin()->second, 2);
+  c.join(b);  // the erase reaches the assigned copy through its own index
+  EXPECT_EQ(c.get("depot"), nullptr);
+  EXPECT_EQ(c, b);
+  OrMap<std::string, int> moved = std::move(c);
+  moved.join(a.erase("status"));
+  EXPECT_EQ(moved.get("status"), nullptr);
+  EXPECT_EQ(moved.dot_count(), 0u);
+}
+
 }  // namespace
 }  // namespace roundhouse::sync

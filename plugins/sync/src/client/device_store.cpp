@@ -110,7 +110,7 @@ Status DeviceStore::replay(std::string_view bytes) {
           return {ErrorCode::corrupted, "device store: bad pull record"};
         auto cs = wire::decode_change_set(changes);
         if (!cs) return cs.error();
-        replica_.on_pulled(*cs, from, cursor, phys);
+        replica_.on_pulled(std::move(*cs), from, cursor, phys);
         break;
       }
       case kDead: {
@@ -248,7 +248,7 @@ Status DeviceStore::record_pull(std::string_view wire_changes, std::uint64_t fro
   w.svarint(physical_ms);
   w.bytes(wire_changes);
   if (auto st = append(kPull, w.str()); !st) return st;
-  replica_.on_pulled(*cs, from, cursor, physical_ms);
+  replica_.on_pulled(std::move(*cs), from, cursor, physical_ms);
   return {};
 }
 

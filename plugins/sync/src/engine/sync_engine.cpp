@@ -186,7 +186,10 @@ Result<PullOutcome> SyncEngine::pull(const std::string& device, std::uint64_t cu
   std::lock_guard lock(mu_);
   auto dev = active_device(device);
   if (!dev) return dev.error();
-  auto reply = log_.pull(cursor);
+  // A full pull (cursor 0) reads the state in place: copying it was most of a first pull's cost.
+  const bool full = cursor == 0 || cursor > log_.head();
+  auto reply = full ? protocol::PullReply{{}, 0, log_.head()} : log_.pull(cursor);
+  const ChangeSet* changes = full ? &log_.state() : &reply.changes;
   if (config_.depot_scope && !(*dev)->depot.empty()) {
     // Partial replication: leave out the keys of aggregates that belong to another depot.
     FleetBridge bridge(services, Principal{actor, tenant_, {"reader"}, device});
@@ -194,7 +197,7 @@ Result<PullOutcome> SyncEngine::pull(const std::string& device, std::uint64_t cu
     const ChangeSet* mirrored = config_.mirror.count("vehicle") && config_.mirror.count("work_order") ? &log_.state() : nullptr;
     std::map<std::string, bool> foreign;  // by "<type>/<id>"
     std::set<std::string> excluded;
-    for (const auto& [key, _] : reply.changes.entries()) {
+    for (const auto& [key, _] : changes->entries()) {
       const KeyParts k = split_key(key);
       auto [it, fresh] = foreign.try_emplace(k.type + "/" + k.id, false);
       if (fresh) {
@@ -203,10 +206,10 @@ Result<PullOutcome> SyncEngine::pull(const std::string& device, std::uint64_t cu
       }
       if (it->second) excluded.insert(key);
     }
-    reply.changes = without_keys(reply.changes, excluded);
+    if (!excluded.empty()) reply.changes = without_keys(*changes, excluded), changes = &reply.changes;
   }
-  PullOutcome out{wire::encode(reply.changes), reply.from, reply.cursor, 0};
-  for (const auto& [_, reg] : reply.changes.entries()) out.ops_out += reg.size();
+  PullOutcome out{wire::encode(*changes), reply.from, reply.cursor, 0};
+  for (const auto& [_, reg] : changes->entries()) out.ops_out += reg.size();
   record_session({device, "pull", now_micros(), 0, out.ops_out, 0, "ok", {}}, actor);
   return out;
 }

@@ -69,9 +69,10 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t fi
   report_refusals(prev_acked);  // a batch overlapping an earlier one: its refusals again
   const std::size_t earlier_refusals = out.refused.size();
   out.ops_in = plan->acked - prev_acked;
-  std::map<std::string, ChangeSet::Register> before;
+  // What each key goes back to if its operation is refused (the value only, not the register).
+  std::map<std::string_view, std::optional<Value>> before;
   for (const auto& [key, _] : batch->entries())
-    if (const auto* reg = log_.state().get(key)) before.emplace(key, *reg);
+    if (const auto* reg = log_.state().get(key)) before.emplace(key, restored(reg));
   // Durable first: the event's expected version is the log length, so two hosts cannot interleave.
   if (auto st = append(kLogStream, "SyncChangesAccepted",
                        {{"device_id", device}, {"replica_id", replica}, {"acked", plan->acked},
@@ -109,7 +110,7 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t fi
     auto held = before.find(key);
     auto refuse_op = [&](const Error& e) {
       out.refused.push_back({dot->counter, key, incoming->value, code_name(e.code), http_status(e.code), e.message});
-      writes[key] = restored(held == before.end() ? nullptr : &held->second);
+      writes[key] = held == before.end() ? std::nullopt : held->second;
     };
     if (auto st = authorize(info, who, key, incoming->value, bridge); !st) {
       refuse_op(st.error());
@@ -153,8 +154,10 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t fi
           break;
       }
     }
+    // Only the fleet's types have commands; other keys (checklists, ...) skip the route lookups.
     if (applies && config_.bridge)
-      if (auto st = bridge.apply(split_key(key), apply, log_.state()); !st) refuse_op(st.error());
+      if (const KeyParts k = split_key(key); FleetBridge::is_fleet_type(k.type))
+        if (auto st = bridge.apply(k, apply, log_.state()); !st) refuse_op(st.error());
   }
   if (auto st = write_server(writes, std::move(settled), actor); !st) return refuse(st.error());
   for (const auto& r : out.refused) refusals_[replica][r.op_seq] = r;

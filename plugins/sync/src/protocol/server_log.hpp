@@ -6,13 +6,17 @@
 // acknowledged, else the reply asks for a resend from there); together with pulls in log order this
 // keeps causal order: whoever sees an operation has already seen everything its writer had seen.
 
+#include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "roundhouse/core/status.hpp"
 #include "roundhouse/sync/value.hpp"
+#include "roundhouse/sync/wire.hpp"
 
 namespace roundhouse::sync::protocol {
 
@@ -27,11 +31,11 @@ struct PullReply {
   std::uint64_t cursor = 0;  // pass back on the next pull
 };
 
-// Not thread-safe (the engine serializes access). Invariant: state_ == join of log_ entries.
+// Not thread-safe (the engine serializes access). Invariant: state_ == join of the log's entries.
 class ServerLog {
  public:
   const ChangeSet& state() const noexcept { return state_; }
-  std::uint64_t head() const noexcept { return log_.size(); }
+  std::uint64_t head() const noexcept { return log_ends_.size() - 1; }
   std::uint64_t acked(ReplicaId device) const {
     auto it = acked_.find(device);
     return it == acked_.end() ? 0 : it->second;
@@ -52,10 +56,8 @@ class ServerLog {
     auto own = replicas.find(device);
     if (own == replicas.end()) return reply;
     const std::uint64_t last = own->second.max();
-    IntervalSet claimed;
     if (first == 0 || first > last) return Error{ErrorCode::invalid_argument, "first operation outside the batch"};
-    claimed.insert(first, last);
-    if (!own->second.includes(claimed))
+    if (!covers(own->second, first, last))
       return Error{ErrorCode::invalid_argument, "the batch does not cover operations " + std::to_string(first) + ".." +
                                                     std::to_string(last)};
     if (first > reply.acked + 1 || last <= reply.acked) return reply;  // a gap, or all seen
@@ -65,35 +67,31 @@ class ServerLog {
   }
 
   // plan(), then stores the batch when it adds something. A batch that arrives ahead of a gap is
-  // held back in memory (at most kMaxHeld per device, never acknowledged while held) and stored as
-  // soon as the gap fills, so reordered delivery costs no resend round trip.
+  // held back in memory (if it starts at most kMaxHeld operations past the acknowledged ones; never
+  // acknowledged while held) and stored as soon as the gap fills, so reordered delivery costs no
+  // resend round trip.
   static constexpr std::size_t kMaxHeld = 16384;
   Result<PushReply> push(ReplicaId device, std::uint64_t first, ChangeSet batch) {
-    auto reply = plan(device, first, batch);
-    if (!reply.ok()) return reply;
-    if (!reply->applied) {
-      auto& held = held_[device];
-      if (first > reply->acked + 1 && held.size() < kMaxHeld) held.emplace(first, std::move(batch));
-      return reply;
-    }
-    commit(device, std::move(batch), reply->acked);
-    auto it = held_.find(device);
-    while (it != held_.end() && !it->second.empty() && it->second.begin()->first <= reply->acked + 1) {
-      const std::uint64_t next_first = it->second.begin()->first;
-      ChangeSet next = std::move(it->second.begin()->second);
-      it->second.erase(it->second.begin());
-      auto again = plan(device, next_first, next);
-      if (again.ok() && again->applied) {
-        commit(device, std::move(next), again->acked);
-        reply->acked = again->acked;
-      }
-    }
-    return reply;
+    return push(device, first, std::move(batch), {});
   }
-  // Stores a batch that plan() accepted (or replays one from the event log).
-  void commit(ReplicaId device, ChangeSet batch, std::uint64_t acked) {
+  // The same for a batch in wire format (what a device sends): decoded, and logged as these bytes.
+  Result<PushReply> push(ReplicaId device, std::uint64_t first, std::string_view wire_bytes) {
+    auto batch = wire::decode_change_set(wire_bytes);
+    if (!batch) return batch.error();
+    return push(device, first, std::move(*batch), wire_bytes);
+  }
+  // Stores a batch that plan() accepted (or replays one from the event log). `wire_bytes` are the
+  // batch's encoding when the caller has them (else it is encoded here): the log keeps bytes, not
+  // decoded change sets, which costs a decode per pulled entry but keeps ingest free of the
+  // per-entry node allocations a decoded log would hold on to.
+  void commit(ReplicaId device, const ChangeSet& batch, std::uint64_t acked, std::string_view wire_bytes = {}) {
     state_.join(batch);
-    log_.push_back(std::move(batch));
+    if (wire_bytes.empty()) {
+      log_bytes_ += wire::encode(batch);
+    } else {
+      log_bytes_.append(wire_bytes);
+    }
+    log_ends_.push_back(log_bytes_.size());
     auto& slot = acked_[device];
     if (acked > slot) slot = acked;
   }
@@ -105,15 +103,78 @@ class ServerLog {
       reply.changes = state_;
       return reply;
     }
-    for (std::uint64_t i = cursor; i < head(); ++i) reply.changes.join(log_[i]);
+    for (std::uint64_t i = cursor; i < head(); ++i) {
+      const std::size_t begin = log_ends_[i];
+      auto entry = wire::decode_change_set(std::string_view(log_bytes_).substr(begin, log_ends_[i + 1] - begin));
+      reply.changes.join(*entry);  // bytes this log wrote or validated: they decode
+    }
     return reply;
   }
 
  private:
+  // True when `set` holds every number first..last.
+  static bool covers(const IntervalSet& set, std::uint64_t first, std::uint64_t last) {
+    const auto& r = set.ranges();
+    auto it = std::upper_bound(r.begin(), r.end(), first,
+                               [](std::uint64_t v, const IntervalSet::Range& x) { return v < x.lo; });
+    return it != r.begin() && std::prev(it)->hi >= last;
+  }
+
+  Result<PushReply> push(ReplicaId device, std::uint64_t first, ChangeSet batch, std::string_view wire_bytes) {
+    auto reply = plan(device, first, batch);
+    if (!reply.ok()) return reply;
+    if (!reply->applied) {
+      if (first > reply->acked + 1) hold(device, first, reply->acked, batch, wire_bytes);
+      return reply;
+    }
+    commit(device, batch, reply->acked, wire_bytes);
+    if (held_.empty()) return reply;
+    auto it = held_.find(device);
+    if (it == held_.end()) return reply;
+    // Release what the gap held back, in order, as long as the next one connects.
+    Held& h = it->second;
+    while (!h.window.empty() && h.base <= reply->acked + 1) {
+      const std::string bytes = std::move(h.window.front());
+      h.window.pop_front();
+      ++h.base;
+      if (bytes.empty()) continue;
+      auto next = wire::decode_change_set(bytes);  // decoded once already: it decodes
+      auto again = plan(device, h.base - 1, *next);
+      if (again.ok() && again->applied) {
+        commit(device, *next, again->acked, bytes);
+        reply->acked = again->acked;
+      }
+    }
+    if (h.window.empty()) held_.erase(it);
+    return reply;
+  }
+
+  // Batches held back for one device: window[i] is the batch whose first operation is base + i
+  // ("" when none). Kept as bytes in a window indexed by operation number: fully shuffled delivery
+  // holds thousands of batches, and a lookup here is an index, not a search.
+  struct Held {
+    std::uint64_t base = 0;
+    std::deque<std::string> window;
+  };
+  void hold(ReplicaId device, std::uint64_t first, std::uint64_t acked, const ChangeSet& batch,
+            std::string_view wire_bytes) {
+    Held& h = held_[device];
+    if (h.window.empty()) h.base = acked + 2;  // the first operation that can be ahead of a gap
+    const std::uint64_t at = first - h.base;   // base <= acked + 2 <= first (acked only grows)
+    if (at >= kMaxHeld) {
+      if (h.window.empty()) held_.erase(device);
+      return;
+    }
+    if (h.window.size() <= at) h.window.resize(static_cast<std::size_t>(at) + 1);
+    auto& slot = h.window[static_cast<std::size_t>(at)];
+    if (slot.empty()) slot = wire_bytes.empty() ? wire::encode(batch) : std::string(wire_bytes);
+  }
+
   ChangeSet state_;
-  std::vector<ChangeSet> log_;
+  std::string log_bytes_;                // the accepted batches' wire bytes, back to back
+  std::vector<std::size_t> log_ends_{0};  // entry i (from 0) is log_bytes_[ends[i], ends[i + 1])
   std::map<ReplicaId, std::uint64_t> acked_;
-  std::map<ReplicaId, std::map<std::uint64_t, ChangeSet>> held_;  // by first new operation
+  std::map<ReplicaId, Held> held_;
 };
 
 }  // namespace roundhouse::sync::protocol

@@ -4,7 +4,9 @@
 // writes are all kept (a conflict, resolved by a strategy on read or by a later write); a removal
 // forgets the key's dots. Deltas are ORMaps themselves, so a queue of deltas compacts by join.
 
+#include <cstddef>
 #include <map>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -21,13 +23,21 @@ class OrMap {
   using Entries = std::map<K, Register>;
 
   OrMap() = default;
+  // The dot index points into by_key_'s nodes: a copy rebuilds it, a move keeps it (map nodes move).
+  OrMap(const OrMap& o) : by_key_(o.by_key_), ctx_(o.ctx_) { reindex(); }
+  OrMap(OrMap&&) noexcept = default;
+  OrMap& operator=(const OrMap& o) {
+    if (this != &o) *this = OrMap(o);
+    return *this;
+  }
+  OrMap& operator=(OrMap&&) noexcept = default;
+
   // Assembles a map from parts whose invariants the caller has checked (a wire decoder).
   static OrMap from_parts(Entries entries, CausalContext ctx) {
     OrMap m;
     m.by_key_ = std::move(entries);
     m.ctx_ = std::move(ctx);
-    for (const auto& [k, reg] : m.by_key_)
-      for (const auto& [d, _] : reg) m.key_of_.emplace(d, k);
+    m.reindex();
     return m;
   }
 
@@ -66,20 +76,32 @@ class OrMap {
   // Keeps what both sides hold, plus what one side holds that the other has not seen. Cost: the
   // smaller of o's context and this map's dots, plus o's entries (a one-operation delta is cheap).
   void join(const OrMap& o) {
-    if (o.ctx_.dot_count() < key_of_.size()) {
-      o.ctx_.for_each_dot([&](const Dot& d) {
-        if (!o.key_of_.count(d)) drop(d);
-      });
-    } else {
-      std::vector<Dot> gone;
-      for (const auto& [d, _] : key_of_)
-        if (o.ctx_.contains(d) && !o.key_of_.count(d)) gone.push_back(d);
-      for (const auto& d : gone) drop(d);
-    }
+    drop_seen_by(o);
     for (const auto& [k, reg] : o.by_key_)
       for (const auto& [d, v] : reg)
         if (!ctx_.contains(d)) put(k, d, v);
     ctx_.join(o.ctx_);
+  }
+  // The same join, taking o's registers whole where this map holds none of their dots yet (a
+  // device's first pull: no copy of each value and key). Leaves o empty.
+  void join(OrMap&& o) {
+    if (&o == this) return;
+    drop_seen_by(o);
+    for (auto it = o.by_key_.begin(); it != o.by_key_.end();) {
+      auto next = std::next(it);
+      bool fresh = !by_key_.count(it->first);
+      for (const auto& [d, _] : it->second) fresh = fresh && !ctx_.contains(d);
+      if (fresh) {
+        auto slot = by_key_.insert(o.by_key_.extract(it)).position;
+        for (const auto& [d, _] : slot->second) key_of_.insert_or_assign(d, slot);
+      } else {
+        for (auto& [d, v] : it->second)
+          if (!ctx_.contains(d)) put(it->first, d, std::move(v));
+      }
+      it = next;
+    }
+    ctx_.join(o.ctx_);
+    o = OrMap();
   }
   friend OrMap join(OrMap a, const OrMap& b) {
     a.join(b);
@@ -90,21 +112,52 @@ class OrMap {
   }
 
  private:
+  // The removal half of a join: forgets the values o has seen but no longer holds.
+  void drop_seen_by(const OrMap& o) {
+    if (o.ctx_.dot_count() < key_of_.size()) {
+      o.ctx_.for_each_dot([&](const Dot& d) {
+        if (!o.key_of_.count(d)) drop(d);
+      });
+    } else {
+      std::vector<Dot> gone;
+      for (const auto& [d, _] : key_of_)
+        if (o.ctx_.contains(d) && !o.key_of_.count(d)) gone.push_back(d);
+      for (const auto& d : gone) drop(d);
+    }
+  }
+  using Slot = typename Entries::iterator;
+  struct DotHash {
+    std::size_t operator()(const Dot& d) const noexcept {
+      return static_cast<std::size_t>((d.replica * 0x9E3779B97F4A7C15ull) ^ d.counter);
+    }
+  };
+
+  void reindex() {
+    std::size_t dots = 0;
+    for (const auto& [_, reg] : by_key_) dots += reg.size();
+    key_of_.clear();
+    key_of_.reserve(dots);
+    for (auto it = by_key_.begin(); it != by_key_.end(); ++it)
+      for (const auto& [d, _] : it->second) key_of_.emplace(d, it);
+  }
   void put(const K& k, const Dot& d, V v) {
-    by_key_[k].insert_or_assign(d, std::move(v));
-    key_of_.insert_or_assign(d, k);
+    auto slot = by_key_.try_emplace(k).first;
+    slot->second.insert_or_assign(d, std::move(v));
+    key_of_.insert_or_assign(d, slot);
   }
   void drop(const Dot& d) {
     auto it = key_of_.find(d);
     if (it == key_of_.end()) return;
-    auto reg = by_key_.find(it->second);
+    auto reg = it->second;
     reg->second.erase(d);
     if (reg->second.empty()) by_key_.erase(reg);
     key_of_.erase(it);
   }
 
   Entries by_key_;
-  std::map<Dot, K> key_of_;
+  // Which key holds each dot, as a node of by_key_ (stable until that key is erased, which happens
+  // only once its last dot is dropped): a removal finds its value without comparing keys.
+  std::unordered_map<Dot, Slot, DotHash> key_of_;
   CausalContext ctx_;
 };
 

@@ -262,7 +262,9 @@ inline Result<ChangeSet> decode_change_set(std::string_view bytes) {
   if (!d.context(ctx, err)) return err;
   std::uint64_t n;
   if (!d.count(n, "entry", err)) return err;
-  ChangeSet::Entries entries;
+  // Registers by key index: entries come sorted by dot, so each register fills in order and the
+  // map of keys is built once in key order (no per-entry key string or key lookup).
+  std::vector<ChangeSet::Register> regs(static_cast<std::size_t>(nkeys));
   Dot prev{};
   std::int64_t prev_wall = 0;
   for (std::uint64_t i = 0; i < n; ++i) {
@@ -288,10 +290,15 @@ inline Result<ChangeSet> decode_change_set(std::string_view bytes) {
     if (!d.replica(fv.ts.replica, err) || !detail::read_value(d, fv.value, err)) return err;
     prev = dot;
     prev_wall = fv.ts.wall_ms;
-    entries[std::string(keys[static_cast<std::size_t>(key)])].emplace(dot, std::move(fv));
+    auto& reg = regs[static_cast<std::size_t>(key)];
+    reg.emplace_hint(reg.end(), dot, std::move(fv));
   }
   if (!d.end(err)) return err;
-  if (entries.size() != keys.size()) return d.fail("a key without entries");
+  ChangeSet::Entries entries;
+  for (std::size_t i = 0; i < regs.size(); ++i) {
+    if (regs[i].empty()) return d.fail("a key without entries");
+    entries.emplace_hint(entries.end(), std::string(keys[i]), std::move(regs[i]));
+  }
   return ChangeSet::from_parts(std::move(entries), std::move(ctx));
 }
 
