@@ -9,6 +9,7 @@
 #include <memory>
 #include <regex>
 #include <sstream>
+#include <string_view>
 
 #include "pg_tool.hpp"
 
@@ -25,8 +26,12 @@ std::string first_line(std::string text) {
   return text;
 }
 
-// libpq's view of the URI's connection parameters: keyword -> value, for the ones given.
-Result<std::map<std::string, std::string>> given_params(const PgUri& uri, std::map<std::string, std::string>* env) {
+// libpq's view of the URI's connection parameters: keyword -> value, for the ones given. With
+// `env`, each one that has an environment variable (PGHOST, PGPASSWORD, ...) goes there and the
+// rest (keepalives, tcp_user_timeout, ...) into `extra`, which can travel on a command line:
+// only a secret without an environment variable (sslpassword) is refused.
+Result<std::map<std::string, std::string>> given_params(const PgUri& uri, std::map<std::string, std::string>* env,
+                                                        std::map<std::string, std::string>* extra = nullptr) {
   char* message = nullptr;
   PQconninfoOption* options = PQconninfoParse(uri.conninfo.c_str(), &message);
   if (!options) {
@@ -39,13 +44,30 @@ Result<std::map<std::string, std::string>> given_params(const PgUri& uri, std::m
   for (auto* o = options; o->keyword; ++o) {
     if (!o->val) continue;
     out[o->keyword] = o->val;
-    if (env && o->envvar) (*env)[o->envvar] = o->val;
-    else if (env) unsupported = o->keyword;
+    if (!env) continue;
+    if (o->envvar) (*env)[o->envvar] = o->val;
+    else if (extra && std::string_view(o->dispchar) != "*") (*extra)[o->keyword] = o->val;
+    else unsupported = o->keyword;
   }
   PQconninfoFree(options);
   if (!unsupported.empty())
     return Error{ErrorCode::invalid_argument, "postgresql: the connection parameter '" + unsupported +
                                                   "' has no environment variable to hand it to pg_dump/pg_restore"};
+  return out;
+}
+
+// A libpq keyword=value connection string (values quoted, so spaces and quotes survive).
+std::string conninfo_string(const std::map<std::string, std::string>& params) {
+  std::string out;
+  for (const auto& [key, value] : params) {
+    if (!out.empty()) out += ' ';
+    out += key + "='";
+    for (char ch : value) {
+      if (ch == '\\' || ch == '\'') out += '\\';
+      out += ch;
+    }
+    out += '\'';
+  }
   return out;
 }
 
@@ -139,9 +161,13 @@ Result<ToolContext> tool_context(const std::string& program, const PgUri& uri, P
   auto found = find_pg_program(program);
   if (!found) return found.error();
   t.program = *found;
-  auto params = given_params(uri, &t.env);
+  // --dbname takes a connection string: the database and the parameters without environment
+  // variables; everything else (the password above all) stays in the environment.
+  std::map<std::string, std::string> extra;
+  auto params = given_params(uri, &t.env, &extra);
   if (!params) return params.error();
-  t.database = PQdb(c);
+  extra["dbname"] = PQdb(c);
+  t.database = conninfo_string(extra);
   return t;
 }
 
