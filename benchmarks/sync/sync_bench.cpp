@@ -187,35 +187,58 @@ int main(int argc, char** argv) {
   std::vector<Message> order;
   for (int i = 0; i < ops; ++i)
     for (int d = 0; d < devices; ++d) order.push_back({d, static_cast<std::uint64_t>(i + 1), &w.messages[d][i]});
-  protocol::ServerLog in_order;
-  const double one_s = ingest(order, in_order);
 
   // Fully shuffled delivery: messages ahead of a gap wait in the server's hold-back buffer.
-  std::vector<Message> shuffled = order;
+  std::vector<Message> shuffled_order = order;
   Mulberry32 sr{5};
-  for (std::size_t i = shuffled.size() - 1; i > 0; --i)
-    std::swap(shuffled[i], shuffled[static_cast<std::size_t>(sr.next() * (i + 1))]);
-  // The hold-back buffer is bounded (ServerLog::kMaxHeld per device); what it had to turn away is
-  // offered again, as a device resends what was not acknowledged, until everything is in.
-  protocol::ServerLog shuffled_server;
-  auto ts = Clock::now();
-  std::size_t passes = 0;
-  while (!shuffled.empty()) {
-    ingest(shuffled, shuffled_server);
-    ++passes;
-    std::erase_if(shuffled, [&](const Message& m) {
-      return m.seq <= shuffled_server.acked(static_cast<ReplicaId>(m.device + 2));
-    });
-  }
-  const double shuf_s = seconds_since(ts);
+  for (std::size_t i = shuffled_order.size() - 1; i > 0; --i)
+    std::swap(shuffled_order[i], shuffled_order[static_cast<std::size_t>(sr.next() * (i + 1))]);
 
-  // Batch: each device's compacted queue in one push (bench.js "mergeBatch").
-  protocol::ServerLog batch_server;
-  auto tb = Clock::now();
-  for (int d = 0; d < devices; ++d) {
-    if (!batch_server.push(static_cast<ReplicaId>(d + 2), 1, std::string_view(batch_bytes[d]))) std::abort();
+  // Each phase takes ~0.1 s, where one run swings ±30 % with the process's warm-up and the
+  // machine; so: one untimed round, then kRounds rounds on fresh logs, phases alternated, medians.
+  constexpr int kRounds = 7;
+  std::vector<double> one_runs, shuf_runs, batch_runs;
+  std::size_t passes = 0;
+  protocol::ServerLog in_order, shuffled_server, batch_server;
+  for (int round = 0; round <= kRounds; ++round) {
+    in_order = protocol::ServerLog();
+    const double one_s = ingest(order, in_order);
+
+    // The hold-back buffer is bounded (ServerLog::kMaxHeld per device); what it had to turn away is
+    // offered again, as a device resends what was not acknowledged, until everything is in.
+    shuffled_server = protocol::ServerLog();
+    std::vector<Message> shuffled = shuffled_order;
+    auto ts = Clock::now();
+    passes = 0;
+    while (!shuffled.empty()) {
+      ingest(shuffled, shuffled_server);
+      ++passes;
+      std::erase_if(shuffled, [&](const Message& m) {
+        return m.seq <= shuffled_server.acked(static_cast<ReplicaId>(m.device + 2));
+      });
+    }
+    const double shuf_s = seconds_since(ts);
+
+    // Batch: each device's compacted queue in one push (bench.js "mergeBatch").
+    batch_server = protocol::ServerLog();
+    auto tb = Clock::now();
+    for (int d = 0; d < devices; ++d) {
+      if (!batch_server.push(static_cast<ReplicaId>(d + 2), 1, std::string_view(batch_bytes[d]))) std::abort();
+    }
+    const double batch_s = seconds_since(tb);
+    if (round == 0) continue;  // warm-up
+    one_runs.push_back(one_s), shuf_runs.push_back(shuf_s), batch_runs.push_back(batch_s);
   }
-  const double batch_s = seconds_since(tb);
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  const double one_s = median(one_runs), shuf_s = median(shuf_runs), batch_s = median(batch_runs);
+  // Per-round ratio: both phases of a round ran under the same machine conditions.
+  std::vector<double> slowdowns;
+  for (int i = 0; i < kRounds; ++i) slowdowns.push_back(shuf_runs[i] / one_runs[i]);
+  const double slowdown = median(slowdowns);
+  const auto [fastest_one, slowest_one] = std::minmax_element(one_runs.begin(), one_runs.end());
 
   const bool converged = in_order.state() == batch_server.state() && in_order.state() == shuffled_server.state();
   if (!converged)
@@ -235,9 +258,10 @@ int main(int argc, char** argv) {
   std::printf(
       "{\"ops\": %.0f, \"keys\": %d, \"devices\": %d, \"gen_ops_per_s\": %.0f, \"wire_bytes_per_op_unbatched\": %.3f, "
       "\"wire_bytes_per_op_batched\": %.4f, \"ingest_single_ops_per_s\": %.0f, \"ingest_shuffled_ops_per_s\": %.0f, \"shuffled_passes\": %zu, "
-      "\"ingest_batch_ops_per_s\": %.0f, \"state_bytes\": %zu, \"state_values\": %zu, \"state_bytes_settled\": %zu, "
+      "\"ingest_batch_ops_per_s\": %.0f, \"ingest_rounds\": %d, \"ingest_single_ops_per_s_min\": %.0f, "
+      "\"ingest_single_ops_per_s_max\": %.0f, \"shuffled_slowdown_median\": %.3f, \"state_bytes\": %zu, \"state_values\": %zu, \"state_bytes_settled\": %zu, "
       "\"live_keys\": %zu, \"plain_json_bytes\": %zu, \"converged\": %s}\n",
       total, keys, devices, total / gen_s, unbatched / total, batched / total, total / one_s, total / shuf_s, passes,
-      total / batch_s, state.size(), values, settled_bytes, in_order.state().size(), json, converged ? "true" : "false");
+      total / batch_s, kRounds, total / *slowest_one, total / *fastest_one, slowdown, state.size(), values, settled_bytes, in_order.state().size(), json, converged ? "true" : "false");
   return converged ? 0 : 1;
 }
