@@ -14,6 +14,8 @@ namespace roundhouse::sync::engine_detail {
 
 inline const StreamId kLogStream{"sync-log", "changes"};
 inline constexpr std::int64_t kMaxPushBytes = 8 << 20;
+// Writes that lose a race with another host's write to the sync log: catch up and try again this often.
+inline constexpr int kWriteAttempts = 5;
 
 inline std::int64_t now_ms() { return now_micros() / 1000; }
 

@@ -59,35 +59,38 @@ SyncEngine::SyncEngine(std::shared_ptr<EventStore> store, std::string tenant, Sy
 
 Status SyncEngine::load() {
   std::lock_guard lock(mu_);
-  ReadAllOptions opts;
-  opts.filter.aggregate_types = {"sync-device", "sync-log", "sync-session"};
-  opts.filter.tenant = tenant_;
-  Status failed;
-  auto st = store_->read_all(opts, [&](const RecordedEvent& e) {
-    failed = apply_recorded(e);
-    return failed.ok();
-  });
-  if (!st) return st;
-  return failed;
+  loading_ = true;
+  auto st = follow();
+  loading_ = false;
+  return st;
 }
 
 Status SyncEngine::apply_recorded(const RecordedEvent& e) {
   json::object p = e.payload_json().as_object();
   if (e.type == "SyncDeviceRegistered") {
+    if (devices_.count(e.stream.id)) return {};  // registered here
     DeviceInfo d{e.stream.id, static_cast<ReplicaId>(p.at("replica_id").to_number<std::uint64_t>()),
                  std::string(p.at("name").as_string()), std::string(p.at("depot").as_string()),
                  "technician", e.metadata_parsed().actor, e.recorded_at, false};
     if (const auto* role = p.if_contains("role"); role && role->is_string()) d.role = std::string(role->get_string());
     device_of_[d.replica] = d.id;
+    max_replica_ = std::max(max_replica_, d.replica);
     devices_[d.id] = std::move(d);
   } else if (e.type == "SyncDeviceRevoked") {
     devices_.at(e.stream.id).revoked = true;
+  } else if (e.type == "SyncReplicaAllocated") {
+    allocations_ = std::max(allocations_, e.version);
+    max_replica_ = std::max(max_replica_, static_cast<ReplicaId>(p.at("replica_id").to_number<std::uint64_t>()));
   } else if (e.type == "SyncChangesAccepted") {
+    if (e.version <= log_.head()) return {};  // applied here already
     auto bytes = base64_decode(p.at("changes").as_string());
     if (!bytes) return {ErrorCode::corrupted, "sync-log event " + std::to_string(e.position) + " is not base64"};
     auto cs = wire::decode_change_set(*bytes);
     if (!cs) return {ErrorCode::corrupted, "sync-log event " + std::to_string(e.position) + ": " + cs.error().message};
-    note_replayed_batch(p, *cs, e.metadata_parsed().actor, e.position);
+    if (loading_)
+      note_replayed_batch(p, *cs, e.metadata_parsed().actor, e.position);
+    else if (p.at("replica_id").to_number<std::uint64_t>() == kServerReplica)
+      note_server_write(p, *cs);  // another host's mirror checkpoint and fleet authors
     log_.commit(p.at("replica_id").to_number<std::uint64_t>(), *cs, p.at("acked").to_number<std::uint64_t>());
     if (const auto* settled = p.if_contains("settled"); settled && settled->is_array())
       for (const auto& x : settled->get_array()) {
@@ -105,7 +108,7 @@ Status SyncEngine::apply_recorded(const RecordedEvent& e) {
         if (auto r = Refusal::from_json(x)) s.refused.push_back(*r);
     if (auto dev = devices_.find(s.device); dev != devices_.end())
       for (const auto& r : s.refused) refusals_[dev->second.replica][r.op_seq] = r;
-    note_replayed_session(s);
+    if (loading_) note_replayed_session(s);
     sessions_.push_back(std::move(s));
   }
   return {};
@@ -121,7 +124,9 @@ Status SyncEngine::append(StreamId stream, std::string type, json::object payloa
   AppendRequest req{std::move(stream), expected, {}, tenant_};
   req.events.push_back(std::move(ev));
   auto r = store_->append(std::move(req));
-  return r ? Status{} : Status{r.error()};
+  if (!r) return r.error();
+  note_own_append(*r);
+  return {};
 }
 
 Result<DeviceInfo> SyncEngine::register_device(const std::string& id, const std::string& name,
@@ -132,22 +137,29 @@ Result<DeviceInfo> SyncEngine::register_device(const std::string& id, const std:
   if (!config_.roles.count(role))
     return Error{ErrorCode::invalid_argument, "unknown device role '" + role + "' (see GET /api/v1/sync/strategies)"};
   std::lock_guard lock(mu_);
-  if (devices_.count(id)) return Error{ErrorCode::wrong_expected_version, "device '" + id + "' is already registered"};
-  // Replica 1 is the server; devices count from 2 in registration order.
-  const ReplicaId replica = kServerReplica + 1 + devices_.size();
-  DeviceInfo d{id, replica, name, depot, role, actor, now_micros(), false};
+  if (auto st = follow(); !st) return st.error();
+  const Error taken{ErrorCode::wrong_expected_version, "device '" + id + "' is already registered"};
+  if (devices_.count(id)) return taken;
+  // Replica 1 is the server; devices count from 2, each id allocated once across hosts.
+  auto replica = allocate_replica(id, actor);
+  if (!replica) return replica.error();
+  DeviceInfo d{id, *replica, name, depot, role, actor, now_micros(), false};
   if (auto st = append({"sync-device", id}, "SyncDeviceRegistered",
-                       {{"replica_id", replica}, {"name", name}, {"depot", depot}, {"role", role}}, actor,
+                       {{"replica_id", *replica}, {"name", name}, {"depot", depot}, {"role", role}}, actor,
                        ExpectedVersion::no_stream());
-      !st)
+      !st) {
+    // Another host registered the same id first (its replica id wins; this one stays unused).
+    if (st.error().code == ErrorCode::wrong_expected_version) return taken;
     return st.error();
-  device_of_[replica] = id;
+  }
+  device_of_[*replica] = id;
   devices_[id] = d;
   return d;
 }
 
 Status SyncEngine::revoke_device(const std::string& id, const std::string& actor) {
   std::lock_guard lock(mu_);
+  if (auto st = follow(); !st) return st;
   auto it = devices_.find(id);
   if (it == devices_.end()) return {ErrorCode::not_found, "device '" + id + "' is not registered"};
   if (it->second.revoked) return {};
@@ -157,8 +169,9 @@ Status SyncEngine::revoke_device(const std::string& id, const std::string& actor
   return {};
 }
 
-std::vector<DeviceInfo> SyncEngine::devices() const {
+std::vector<DeviceInfo> SyncEngine::devices() {
   std::lock_guard lock(mu_);
+  (void)follow();  // a store that cannot be read answers with what this host knows
   std::vector<DeviceInfo> out;
   for (const auto& [_, d] : devices_) out.push_back(d);
   return out;
@@ -184,6 +197,7 @@ void SyncEngine::record_session(SessionInfo s, const std::string& actor) {
 Result<PullOutcome> SyncEngine::pull(const std::string& device, std::uint64_t cursor, const std::string& actor,
                                      const Services* services) {
   std::lock_guard lock(mu_);
+  if (auto st = follow(); !st) return st.error();
   auto dev = active_device(device);
   if (!dev) return dev.error();
   // A full pull (cursor 0) reads the state in place: copying it was most of a first pull's cost.
@@ -214,8 +228,9 @@ Result<PullOutcome> SyncEngine::pull(const std::string& device, std::uint64_t cu
   return out;
 }
 
-std::vector<SessionInfo> SyncEngine::sessions(std::size_t limit) const {
+std::vector<SessionInfo> SyncEngine::sessions(std::size_t limit) {
   std::lock_guard lock(mu_);
+  (void)follow();
   std::vector<SessionInfo> out;
   for (auto it = sessions_.rbegin(); it != sessions_.rend() && out.size() < limit; ++it) out.push_back(*it);
   return out;
@@ -237,8 +252,9 @@ json::array SyncEngine::values_json(const ChangeSet::Register& reg) const {
   return values;
 }
 
-json::array SyncEngine::conflicts(const std::string& status) const {
+json::array SyncEngine::conflicts(const std::string& status) {
   std::lock_guard lock(mu_);
+  (void)follow();
   json::array out;
   if (status != "resolved")
     for (const auto& [key, reg] : log_.state().entries()) {
@@ -251,42 +267,10 @@ json::array SyncEngine::conflicts(const std::string& status) const {
   return out;
 }
 
-Status SyncEngine::write_server(const std::map<std::string, std::optional<Value>>& writes, json::array settled,
-                                const std::string& actor, json::object extra) {
-  if (writes.empty()) return {};
-  CausalContext ctx;
-  ChangeSet::Entries entries;
-  std::uint64_t counter = log_.state().context().max(kServerReplica);
-  for (const auto& [key, value] : writes) {
-    if (const auto* reg = log_.state().get(key))
-      for (const auto& [dot, _] : *reg) ctx.insert(dot);
-    const Dot dot{kServerReplica, ++counter};
-    ctx.insert(dot);
-    if (value) entries[key].emplace(dot, FieldValue{*value, clock_.now(now_ms())});
-  }
-  ChangeSet delta = ChangeSet::from_parts(std::move(entries), std::move(ctx));
-  const std::string bytes = wire::encode(delta);
-  json::object payload{{"device_id", "server"}, {"replica_id", kServerReplica}, {"acked", counter},
-                       {"changes", base64_encode(bytes)}, {"resolved_by", actor}};
-  if (!settled.empty()) payload["settled"] = settled;
-  for (const auto& [k, v] : extra) payload[k] = v;
-  if (auto st = append(kLogStream, "SyncChangesAccepted", std::move(payload), actor, ExpectedVersion::exact(log_.head()));
-      !st)
-    return st;
-  for (const auto& x : settled) {
-    const auto& o = x.as_object();
-    settled_.push_back({std::string(o.at("key").as_string()), std::string(o.at("strategy").as_string()),
-                        std::string(o.at("outcome").as_string()), o.at("value"), o.at("values").as_array(), actor,
-                        now_micros()});
-  }
-  note_server_write(extra, delta);
-  log_.commit(kServerReplica, std::move(delta), counter);
-  return {};
-}
-
 Result<json::object> SyncEngine::resolve(const std::string& key, const Value& value, const Principal& who,
                                          const Services* services) {
   std::lock_guard lock(mu_);
+  if (auto st = follow(); !st) return st.error();
   const auto* reg = log_.state().get(key);
   if (!reg || reg->size() < 2) return Error{ErrorCode::not_found, "no open conflict on '" + key + "'"};
   // A fleet field's resolution is a fleet command by the person first: a refused one resolves nothing.

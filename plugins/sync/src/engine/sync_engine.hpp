@@ -2,7 +2,9 @@
 // The server's sync engine for one tenant: registered devices, the replicated field state (the
 // protocol's ServerLog), sync sessions and conflicts. Every change is an event in the tenant's log
 // first (streams sync-device/<id>, sync-log/changes, sync-session/<device>), then applied in memory,
-// so a restarted host rebuilds the same engine with load().
+// so a restarted host rebuilds the same engine with load(). Several hosts may share one log
+// (PostgreSQL): every public call first applies what other hosts appended since (follow()), writes to
+// sync-log/changes at the exact version this host has seen, and re-plans on a lost race (shared_log.cpp).
 //
 // Pushes settle concurrent values by the configured strategy (settle.hpp), authorize each new
 // operation by the device's role and depot, and apply what they accept to the fleet domain through
@@ -16,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -115,7 +118,7 @@ class SyncEngine {
   Result<DeviceInfo> register_device(const std::string& id, const std::string& name, const std::string& depot,
                                      const std::string& actor, const std::string& role = "technician");
   Status revoke_device(const std::string& id, const std::string& actor);
-  std::vector<DeviceInfo> devices() const;
+  std::vector<DeviceInfo> devices();
 
   // A device's compacted queue in wire format. Malformed input, an unknown or revoked device, or
   // operations of another replica are refused and change nothing (the refusal is recorded as a
@@ -127,10 +130,10 @@ class SyncEngine {
   Result<PullOutcome> pull(const std::string& device, std::uint64_t cursor, const std::string& actor,
                            const Services* services = nullptr);
 
-  std::vector<SessionInfo> sessions(std::size_t limit) const;
+  std::vector<SessionInfo> sessions(std::size_t limit);
   // Fields that hold concurrent values from different writers, with provenance ("open"), the
   // conflicts settled so far ("resolved"), or both ("all").
-  boost::json::array conflicts(const std::string& status = "open") const;
+  boost::json::array conflicts(const std::string& status = "open");
   // Resolves the field `key` to `value` (a server write that replaces every value it sees), applied
   // to the fleet first when it is a fleet field (a refused command resolves nothing).
   Result<boost::json::object> resolve(const std::string& key, const Value& value, const Principal& who,
@@ -154,11 +157,19 @@ class SyncEngine {
   Result<const DeviceInfo*> active_device(const std::string& id) const;
   Status append(StreamId stream, std::string type, boost::json::object payload, const std::string& actor,
                 ExpectedVersion expected, const std::string& device = {});
+  // Other hosts (shared_log.cpp): applies the sync events appended since this engine last looked,
+  // skipping its own (mu_ held). One head-position read when nothing is new.
+  Status follow();
+  // Notes positions this engine appended itself, so follow() does not apply them twice.
+  void note_own_append(const AppendResult& r);
+  Result<ReplicaId> allocate_replica(const std::string& device, const std::string& actor);
   void record_session(SessionInfo s, const std::string& actor);
   Status apply_recorded(const RecordedEvent& e);
   boost::json::array values_json(const ChangeSet::Register& reg) const;
   // Appends one server write per key (a value, or nullopt: the key's values removed) replacing the
   // values the server holds there, with the settlement records, and commits it.
+  // A lost race with another host's write (sync-log version moved) catches up and writes again what
+  // still applies: a key whose values seen here were all replaced meanwhile is dropped.
   Status write_server(const std::map<std::string, std::optional<Value>>& writes, boost::json::array settled,
                       const std::string& actor, boost::json::object extra = {});
   Status mirror_event(const RecordedEvent& e);  // the mirror subscription's handler
@@ -187,6 +198,15 @@ class SyncEngine {
   protocol::ServerLog log_;
   HybridClock clock_{kServerReplica};
   std::map<std::string, DeviceInfo> devices_;
+  // Following the shared log: every sync event up to applied_through_ is applied; own_ holds this
+  // engine's appends beyond it (another host's events lie between). loading_: load() is replaying.
+  Position applied_through_ = 0;
+  std::set<Position> own_;
+  bool loading_ = false;
+  // Replica ids: allocations are serialized through one stream (sync-replica/allocations) at an exact
+  // version, so two hosts never hand out the same id.
+  Version allocations_ = 0;
+  ReplicaId max_replica_ = kServerReplica;
   std::map<ReplicaId, std::string> device_of_;
   std::vector<SessionInfo> sessions_;
   std::vector<SettledConflict> settled_;
@@ -197,6 +217,7 @@ class SyncEngine {
   struct MirrorWrite {
     Value value;
     std::string device;  // the event came from this device's operation ("" : from the fleet API)
+    Position at = 0;     // the fleet event's position (another host may have mirrored it already)
   };
   struct MirrorBatch {
     std::map<std::string, MirrorWrite> writes;

@@ -64,6 +64,7 @@ Status SyncEngine::catch_up() {
   if (sub)
     if (auto head = store_->head_position()) sub->wait_for(*head, kCatchUpWait);
   std::lock_guard lock(mu_);
+  if (auto st = follow(); !st) return st;  // another host may have mirrored these events already
   return flush_mirror();
 }
 
@@ -92,7 +93,8 @@ Status SyncEngine::mirror_event(const RecordedEvent& e) {
     // unreadable metadata: mirrored as a change by nobody known
   }
   for (auto& [key, value] : *changes) {
-    batch.writes[key] = {std::move(value), meta.device};  // a later change of the key replaces an earlier one
+    // A later change of the key replaces an earlier one.
+    batch.writes[key] = {std::move(value), meta.device, e.position};
     batch.actors[key] = meta.actor;
   }
   batch.through = e.position;
@@ -126,7 +128,9 @@ Status SyncEngine::flush_mirror() {
   // in between re-gathers the rest after a restart, and the parts already stored then change nothing).
   std::vector<std::pair<std::map<std::string, std::optional<Value>>, json::object>> parts(1);
   for (const auto& [key, w] : batch.writes) {
-    if (mirror_skips(key, w.value, w.device)) continue;
+    // Every host mirrors the same fleet events: what another host's server write already covers
+    // (its fleet_position) is not written again, and an unchanged field is skipped anyway.
+    if (w.at <= mirrored_through_ || mirror_skips(key, w.value, w.device)) continue;
     if (parts.back().first.size() == kMirrorWriteKeys) parts.emplace_back();
     parts.back().first.emplace(key, std::holds_alternative<std::monostate>(w.value) ? std::nullopt
                                                                                     : std::optional<Value>(w.value));
@@ -138,7 +142,8 @@ Status SyncEngine::flush_mirror() {
     if (i + 1 == parts.size()) extra["fleet_position"] = batch.through;
     st = write_server(parts[i].first, {}, "sync-mirror", std::move(extra));
   }
-  if (parts.front().first.empty())  // nothing to write: the checkpoint goes to the StateStore instead
+  // Nothing to write: the checkpoint goes to the StateStore instead (unless another host's is newer).
+  if (parts.front().first.empty() && batch.through > mirrored_through_)
     (void)store_->state_store()->save(kCheckpointNs, tenant_, {batch.through, {}, now_micros()});
   if (!st) {
     // Not stored: put the batch back under what was gathered since (newer changes win).
