@@ -2,6 +2,8 @@
 // appended, replica ids stay unique, racing pushes are re-planned, and both end with one state.
 #include <thread>
 
+#include <boost/json/parse.hpp>
+
 #include "engine_fixture.hpp"
 
 using namespace sync_test;
@@ -10,9 +12,14 @@ namespace {
 
 class TwoEnginesTest : public SyncEngineTest {
  protected:
+  // checklist/<id>/timed is settled by timestamp: pushes make settlement writes that race too.
+  static rs::SyncConfig config() {
+    return rs::SyncConfig::from_json(json::parse(R"({"conflicts": {"checklist": {"timed": "timestamp"}}})").as_object())
+        .value();
+  }
   void SetUp() override {
-    SyncEngineTest::SetUp();
-    other_ = std::make_unique<rs::SyncEngine>(store_, "acme", rs::SyncConfig{});
+    start(config());
+    other_ = std::make_unique<rs::SyncEngine>(store_, "acme", config());
     ASSERT_TRUE(other_->load().ok());
   }
   rs::PushOutcome push_on(rs::SyncEngine& e, Tablet& t) {
@@ -131,6 +138,7 @@ TEST_F(TwoEnginesTest, ConcurrentPushesThroughBothEnginesLoseAndDoubleNothing) {
         rs::SyncEngine& e = (i + r) % 2 ? *other_ : *engine_;
         t.write("checklist/T" + std::to_string(i) + "/r" + std::to_string(r), std::int64_t{r});
         t.write("checklist/shared/status", t.id + "-" + std::to_string(r));
+        t.write("checklist/shared/timed", t.id + "-" + std::to_string(r));
         push_on(e, t);
         pull_on(e, t);
       }
@@ -149,6 +157,9 @@ TEST_F(TwoEnginesTest, ConcurrentPushesThroughBothEnginesLoseAndDoubleNothing) {
                   std::vector<std::string>{std::to_string(r)});
     EXPECT_EQ(t.replica.state().get("checklist/shared/status")->size(),
               tablets[0].replica.state().get("checklist/shared/status")->size());
+    // every concurrent value of the timestamp field was settled once: one value, the same everywhere
+    EXPECT_EQ(values(t, "checklist/shared/timed"), values(tablets[0], "checklist/shared/timed"));
+    EXPECT_EQ(values(t, "checklist/shared/timed").size(), 1u);
   }
   // Each device batch is in the log once, in acknowledgement order.
   std::map<std::string, std::uint64_t> acked;
@@ -161,7 +172,7 @@ TEST_F(TwoEnginesTest, ConcurrentPushesThroughBothEnginesLoseAndDoubleNothing) {
     EXPECT_GT(p.at("acked").to_number<std::uint64_t>(), acked[device]) << device;
     acked[device] = p.at("acked").to_number<std::uint64_t>();
   }
-  for (auto& t : tablets) EXPECT_EQ(acked[t.id], 2u * kRounds);
+  for (auto& t : tablets) EXPECT_EQ(acked[t.id], 3u * kRounds);
 }
 
 TEST_F(TwoEnginesTest, BothMirrorsWriteAFleetChangeOnce) {

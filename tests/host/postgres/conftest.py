@@ -34,12 +34,12 @@ def store_uri():
 
 @pytest.fixture
 def hosts(tmp_path, store_uri):
-    """hosts(n) -> n running hosts on the same store (separate folders); killed after the test."""
+    """hosts(n, config=None) -> n running hosts on the same store (separate folders); killed after the test."""
     started = []
 
-    def start(n=2):
+    def start(n=2, config=None):
         for i in range(n):
-            h = Host(tmp_path / f"host-{len(started)}", store_uri)
+            h = Host(tmp_path / f"host-{len(started)}", store_uri, config=config)
             started.append(h)
             h.start()
         return started[-n:]

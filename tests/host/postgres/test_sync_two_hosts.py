@@ -124,7 +124,9 @@ def test_concurrent_registrations_on_both_hosts_get_distinct_replica_ids(hosts):
 
 
 def test_concurrent_pushes_through_both_hosts_converge_with_every_acked_op(hosts, tmp_path):
-    a, b = hosts(2)
+    config = _sync.default_config()
+    config["plugins"] = {"sync": {"conflicts": {"checklist": {"timed": "timestamp"}}}}
+    a, b = hosts(2, config=config)  # checklist/<id>/timed is settled by timestamp: settlements race too
     tablets = [device((a, b)[i % 2], tmp_path, f"tablet-{i}") for i in range(4)]
     for t in tablets:
         t.register()
@@ -137,6 +139,7 @@ def test_concurrent_pushes_through_both_hosts_converge_with_every_acked_op(hosts
             for r in range(rounds):
                 t.write(f"checklist/T{i}/round-{r}", r)                   # its own field
                 t.write("checklist/shared/status", f"{t.device_id}-{r}")  # everyone's (manual: conflicts)
+                t.write("checklist/shared/timed", f"{t.device_id}-{r}")   # everyone's (settled at once)
                 via(t, (a, b)[(i + r) % 2]).sync()
                 if rng.random() < 0.5:
                     via(t, (a, b)[(i + r + 1) % 2]).sync()
@@ -161,6 +164,7 @@ def test_concurrent_pushes_through_both_hosts_converge_with_every_acked_op(hosts
         for r in range(rounds):
             assert fields[f"checklist/T{i}/round-{r}"] == [r]
     assert len([k for k in fields if k.startswith("checklist/T")]) == len(tablets) * rounds
+    assert len(fields["checklist/shared/timed"]) == 1                # settled once, by one host
     assert full_pull(a, "tablet-0")["changes"] == full_pull(b, "tablet-0")["changes"]
     # the shared field's concurrent values are one conflict, listed alike on both hosts
     assert conflicts_on(a) == conflicts_on(b)
@@ -174,7 +178,7 @@ def test_concurrent_pushes_through_both_hosts_converge_with_every_acked_op(hosts
         if p["device_id"] != "server":
             assert p["acked"] > acked.get(p["device_id"], 0), "a batch stored twice or out of order"
             acked[p["device_id"]] = p["acked"]
-    assert acked == {t.device_id: rounds * 2 for t in tablets}
+    assert acked == {t.device_id: rounds * 3 for t in tablets}
 
 
 def test_a_host_restarted_after_the_other_hosts_writes_loads_the_same_state(hosts, tmp_path):
