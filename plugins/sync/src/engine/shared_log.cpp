@@ -75,7 +75,7 @@ Result<ReplicaId> SyncEngine::allocate_replica(const std::string& device, const 
 }
 
 Status SyncEngine::write_server(const std::map<std::string, std::optional<Value>>& planned, json::array settled,
-                                const std::string& actor, json::object extra) {
+                                const std::string& actor, json::object extra, bool settles) {
   if (planned.empty()) return {};
   // The values each write replaces: those this engine saw when it planned the write.
   std::map<std::string, std::vector<Dot>> seen;
@@ -116,15 +116,21 @@ Status SyncEngine::write_server(const std::map<std::string, std::optional<Value>
     if (attempt == kWriteAttempts)
       return {ErrorCode::unavailable, "other hosts are writing the sync log at the same time; retry"};
     if (auto f = follow(); !f) return f;
-    // Another host wrote first. A key whose values seen here are all gone was written by someone who
-    // saw them (their write supersedes this one); otherwise the write replaces what it saw and leaves
-    // the newer values beside it, as if it had come first.
+    // Another host wrote first, after seeing everything this host had appended (its appends are at
+    // exact versions too). A key whose values seen here are all gone: its write supersedes this one.
+    // A key that gained values: a settlement is left to that host's push, which saw this batch's
+    // values and settles the key with them; a mirror write or a resolution replaces what it saw and
+    // leaves the newer values beside it (a conflict when they are concurrent), so it is not lost.
     for (auto it = writes.begin(); it != writes.end();) {
       const auto* reg = log_.state().get(it->first);
       const auto& dots = seen[it->first];
-      const bool superseded =
-          dots.empty() ? reg && !reg->empty()
-                       : std::none_of(dots.begin(), dots.end(), [&](const Dot& d) { return reg && reg->count(d); });
+      const auto was_seen = [&](const auto& entry) {
+        return std::find(dots.begin(), dots.end(), entry.first) != dots.end();
+      };
+      const bool gained = reg && !std::all_of(reg->begin(), reg->end(), was_seen);
+      const bool all_gone =
+          !dots.empty() && std::none_of(dots.begin(), dots.end(), [&](const Dot& d) { return reg && reg->count(d); });
+      const bool superseded = all_gone || (gained && (settles || dots.empty()));
       it = superseded ? writes.erase(it) : std::next(it);
     }
     if (writes.empty()) return {};

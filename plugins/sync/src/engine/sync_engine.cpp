@@ -91,6 +91,9 @@ Status SyncEngine::apply_recorded(const RecordedEvent& e) {
       note_replayed_batch(p, *cs, e.metadata_parsed().actor, e.position);
     else if (p.at("replica_id").to_number<std::uint64_t>() == kServerReplica)
       note_server_write(p, *cs);  // another host's mirror checkpoint and fleet authors
+    if (!loading_)  // another host's batch: later server writes here are stamped after it, as on that host
+      for (const auto& [_, reg] : cs->entries())
+        for (const auto& [__, fv] : reg) clock_.observe(fv.ts, now_ms());
     log_.commit(p.at("replica_id").to_number<std::uint64_t>(), *cs, p.at("acked").to_number<std::uint64_t>());
     if (const auto* settled = p.if_contains("settled"); settled && settled->is_array())
       for (const auto& x : settled->get_array()) {
@@ -281,7 +284,7 @@ Result<json::object> SyncEngine::resolve(const std::string& key, const Value& va
   json::array replaced = values_json(*reg);
   json::array settled{json::object{{"key", key}, {"strategy", "manual"}, {"outcome", "replaced"},
                                    {"value", sync::to_json(value)}, {"values", replaced}}};
-  if (auto st = write_server({{key, value}}, std::move(settled), who.subject); !st) return st.error();
+  if (auto st = write_server({{key, value}}, std::move(settled), who.subject, {}, false); !st) return st.error();
   return json::object{{"key", key}, {"replaced", std::move(replaced)}, {"value", sync::to_json(value)}};
 }
 

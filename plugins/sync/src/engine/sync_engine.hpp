@@ -169,9 +169,11 @@ class SyncEngine {
   // Appends one server write per key (a value, or nullopt: the key's values removed) replacing the
   // values the server holds there, with the settlement records, and commits it.
   // A lost race with another host's write (sync-log version moved) catches up and writes again what
-  // still applies: a key whose values seen here were all replaced meanwhile is dropped.
+  // still applies (shared_log.cpp). `settles`: a push's settlements and compensations, left to the
+  // other host when it changed the key (its push saw this batch and settles the key itself); false
+  // (mirror, a person's resolution): written over the values seen here, newer ones stay beside it.
   Status write_server(const std::map<std::string, std::optional<Value>>& writes, boost::json::array settled,
-                      const std::string& actor, boost::json::object extra = {});
+                      const std::string& actor, boost::json::object extra = {}, bool settles = true);
   Status mirror_event(const RecordedEvent& e);  // the mirror subscription's handler
   Status flush_mirror();                        // stores the gathered mirror writes (mu_ held)
   // A gathered write that would change nothing or echo a device's own value back to it.

@@ -140,7 +140,7 @@ Status SyncEngine::flush_mirror() {
   for (std::size_t i = 0; st && i < parts.size() && !parts[i].first.empty(); ++i) {
     json::object extra{{"actors", std::move(parts[i].second)}};
     if (i + 1 == parts.size()) extra["fleet_position"] = batch.through;
-    st = write_server(parts[i].first, {}, "sync-mirror", std::move(extra));
+    st = write_server(parts[i].first, {}, "sync-mirror", std::move(extra), false);
   }
   // Nothing to write: the checkpoint goes to the StateStore instead (unless another host's is newer).
   if (parts.front().first.empty() && batch.through > mirrored_through_)
