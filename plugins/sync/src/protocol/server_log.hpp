@@ -133,7 +133,7 @@ class ServerLog {
     auto reply = plan(device, first, batch);
     if (!reply.ok()) return reply;
     if (!reply->applied) {
-      if (first > reply->acked + 1) hold(device, first, reply->acked, std::move(batch), wire_bytes);
+      if (first > reply->acked + 1) hold(device, first, reply->acked, batch, wire_bytes);
       return reply;
     }
     commit(device, std::move(batch), reply->acked, wire_bytes);
@@ -143,13 +143,14 @@ class ServerLog {
     // Release what the gap held back, in order, as long as the next one connects.
     Held& h = it->second;
     while (!h.window.empty() && h.base <= reply->acked + 1) {
-      HeldBatch next = std::move(h.window.front());
+      const std::string bytes = std::move(h.window.front());
       h.window.pop_front();
       ++h.base;
-      if (next.bytes.empty()) continue;
-      auto again = plan(device, h.base - 1, next.batch);
+      if (bytes.empty()) continue;
+      auto next = wire::decode_change_set(bytes);  // decoded once already: it decodes
+      auto again = plan(device, h.base - 1, *next);
       if (again.ok() && again->applied) {
-        commit(device, std::move(next.batch), again->acked, next.bytes);
+        commit(device, std::move(*next), again->acked, bytes);
         reply->acked = again->acked;
       }
     }
@@ -157,20 +158,14 @@ class ServerLog {
     return reply;
   }
 
-  // A batch held back: kept decoded beside its bytes, so its release costs no second decode (the
-  // decoded form of a one-operation batch is a few hundred bytes; kMaxHeld bounds how many wait).
-  struct HeldBatch {
-    std::string bytes;  // "" for an empty slot
-    ChangeSet batch;
-  };
-  // Batches held back for one device: window[i] is the batch whose first operation is base + i.
-  // A window indexed by operation number: fully shuffled delivery holds thousands of batches, and a
-  // lookup here is an index, not a search.
+  // Batches held back for one device: window[i] is the batch whose first operation is base + i
+  // ("" when none). Kept as bytes in a window indexed by operation number: fully shuffled delivery
+  // holds thousands of batches, and a lookup here is an index, not a search.
   struct Held {
     std::uint64_t base = 0;
-    std::deque<HeldBatch> window;
+    std::deque<std::string> window;
   };
-  void hold(ReplicaId device, std::uint64_t first, std::uint64_t acked, ChangeSet&& batch,
+  void hold(ReplicaId device, std::uint64_t first, std::uint64_t acked, const ChangeSet& batch,
             std::string_view wire_bytes) {
     Held& h = held_[device];
     if (h.window.empty()) h.base = acked + 2;  // the first operation that can be ahead of a gap
@@ -181,9 +176,7 @@ class ServerLog {
     }
     if (h.window.size() <= at) h.window.resize(static_cast<std::size_t>(at) + 1);
     auto& slot = h.window[static_cast<std::size_t>(at)];
-    if (!slot.bytes.empty()) return;  // the same batch again (a resend)
-    slot.bytes = wire_bytes.empty() ? wire::encode(batch) : std::string(wire_bytes);  // never "": a header
-    slot.batch = std::move(batch);
+    if (slot.empty()) slot = wire_bytes.empty() ? wire::encode(batch) : std::string(wire_bytes);
   }
 
   ChangeSet state_;
