@@ -16,6 +16,7 @@
 
 #include "client/sync_client.hpp"
 #include "engine/settle.hpp"
+#include "mulberry32.hpp"
 #include "protocol/server_log.hpp"
 #include "roundhouse/sync/wire.hpp"
 
@@ -23,16 +24,7 @@ namespace {
 using namespace roundhouse::sync;
 using Clock = std::chrono::steady_clock;
 
-// mulberry32, bit for bit as in bench.js.
-struct Mulberry32 {
-  std::uint32_t a;
-  double next() {
-    a += 0x6D2B79F5u;
-    std::uint32_t t = (a ^ (a >> 15)) * (1u | a);
-    t = (t + ((t ^ (t >> 7)) * (61u | t))) ^ t;
-    return static_cast<double>(t ^ (t >> 14)) / 4294967296.0;
-  }
-};
+using bench::Mulberry32;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 

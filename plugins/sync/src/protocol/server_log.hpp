@@ -85,15 +85,13 @@ class ServerLog {
   // decoded change sets, which costs a decode per pulled entry but keeps ingest free of the
   // per-entry node allocations a decoded log would hold on to.
   void commit(ReplicaId device, const ChangeSet& batch, std::uint64_t acked, std::string_view wire_bytes = {}) {
+    append_to_log(device, batch, acked, wire_bytes);
     state_.join(batch);
-    if (wire_bytes.empty()) {
-      log_bytes_ += wire::encode(batch);
-    } else {
-      log_bytes_.append(wire_bytes);
-    }
-    log_ends_.push_back(log_bytes_.size());
-    auto& slot = acked_[device];
-    if (acked > slot) slot = acked;
+  }
+  // The same, taking the batch's values into the state instead of copying them.
+  void commit(ReplicaId device, ChangeSet&& batch, std::uint64_t acked, std::string_view wire_bytes = {}) {
+    append_to_log(device, batch, acked, wire_bytes);
+    state_.join(std::move(batch));
   }
 
   PullReply pull(std::uint64_t cursor) const {
@@ -112,6 +110,17 @@ class ServerLog {
   }
 
  private:
+  // commit() but for the join: appends the batch's bytes to the log and raises the device's ack.
+  void append_to_log(ReplicaId device, const ChangeSet& batch, std::uint64_t acked, std::string_view wire_bytes) {
+    if (wire_bytes.empty()) {
+      log_bytes_ += wire::encode(batch);
+    } else {
+      log_bytes_.append(wire_bytes);
+    }
+    log_ends_.push_back(log_bytes_.size());
+    auto& slot = acked_[device];
+    if (acked > slot) slot = acked;
+  }
   // True when `set` holds every number first..last.
   static bool covers(const IntervalSet& set, std::uint64_t first, std::uint64_t last) {
     const auto& r = set.ranges();
@@ -127,7 +136,7 @@ class ServerLog {
       if (first > reply->acked + 1) hold(device, first, reply->acked, batch, wire_bytes);
       return reply;
     }
-    commit(device, batch, reply->acked, wire_bytes);
+    commit(device, std::move(batch), reply->acked, wire_bytes);
     if (held_.empty()) return reply;
     auto it = held_.find(device);
     if (it == held_.end()) return reply;
@@ -141,7 +150,7 @@ class ServerLog {
       auto next = wire::decode_change_set(bytes);  // decoded once already: it decodes
       auto again = plan(device, h.base - 1, *next);
       if (again.ok() && again->applied) {
-        commit(device, *next, again->acked, bytes);
+        commit(device, std::move(*next), again->acked, bytes);
         reply->acked = again->acked;
       }
     }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <utility>
 
 #include "roundhouse/sync/dot.hpp"
 #include "roundhouse/sync/interval_set.hpp"
@@ -55,6 +56,12 @@ class CausalContext {
 
   void insert(const Dot& d) { seen_[d.replica].insert(d.counter); }
   void insert_range(ReplicaId r, std::uint64_t lo, std::uint64_t hi) { seen_[r].insert(lo, hi); }
+  // Adds every member of `set` as seen from r (taken whole when r is new here).
+  void insert_set(ReplicaId r, IntervalSet&& set) {
+    if (set.empty()) return;
+    auto [it, fresh] = seen_.try_emplace(r, std::move(set));
+    if (!fresh) it->second.join(set);
+  }
   // The next dot of replica r after everything this context has seen from it; recorded as seen.
   Dot next(ReplicaId r) {
     auto& set = seen_[r];

@@ -50,6 +50,8 @@ class IntervalSet {
     return true;
   }
 
+  // Room for n ranges without reallocating (a decoder knows the count up front).
+  void reserve(std::size_t n) { ranges_.reserve(n); }
   void insert(std::uint64_t x) { insert(x, x); }
   // Adds lo..hi (lo >= 1, lo <= hi), merging with neighbours it overlaps or touches.
   void insert(std::uint64_t lo, std::uint64_t hi) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "roundhouse/core/status.hpp"
+#include "roundhouse/sync/small_vector.hpp"
 #include "roundhouse/sync/value.hpp"
 #include "roundhouse/sync/varint.hpp"
 
@@ -141,6 +142,9 @@ class Decoder {
       std::uint64_t ranges;
       if (!count(ranges, "range", err)) return false;
       if (ranges == 0) return (err = fail("empty range list")), false;
+      // Built apart and handed over whole: one lookup per replica, one allocation per range list.
+      IntervalSet set;
+      set.reserve(static_cast<std::size_t>(ranges));
       std::uint64_t prev_hi = 0;
       for (std::uint64_t j = 0; j < ranges; ++j) {
         std::uint64_t gap, len;
@@ -150,9 +154,10 @@ class Decoder {
         if (gap > UINT64_MAX - base || len > UINT64_MAX - (base + gap))
           return (err = fail("range overflows")), false;
         const std::uint64_t lo = base + gap, hi = lo + len;
-        ctx.insert_range(r, lo, hi);
+        set.insert(lo, hi);
         prev_hi = hi;
       }
+      ctx.insert_set(r, std::move(set));
     }
     return true;
   }
@@ -163,7 +168,7 @@ class Decoder {
 
  private:
   Reader r_;
-  std::vector<ReplicaId> replicas_;
+  SmallVector<ReplicaId, 4> replicas_;
 };
 
 inline bool read_value(Decoder& d, Value& v, Error& err) {
@@ -250,21 +255,21 @@ inline Result<ChangeSet> decode_change_set(std::string_view bytes) {
   if (!d.header(Kind::change_set, err) || !d.replica_table(err)) return err;
   std::uint64_t nkeys;
   if (!d.count(nkeys, "key", err)) return err;
-  std::vector<std::string_view> keys;
-  keys.reserve(static_cast<std::size_t>(nkeys));
+  // The map of keys is built here, in key order, with a slot per key index: entries come sorted by
+  // dot, so each register then fills in order (no per-entry key string, key lookup or moved register).
+  ChangeSet::Entries entries;
+  detail::SmallVector<ChangeSet::Entries::iterator, 4> slots;
+  slots.reserve(static_cast<std::size_t>(nkeys));
   for (std::uint64_t i = 0; i < nkeys; ++i) {
     std::string_view k;
     if (!d.reader().bytes(k)) return d.fail("truncated key");
-    if (!keys.empty() && !(keys.back() < k)) return d.fail("keys must be unique and sorted");
-    keys.push_back(k);
+    if (!slots.empty() && !(std::string_view(slots.back()->first) < k)) return d.fail("keys must be unique and sorted");
+    slots.push_back(entries.emplace_hint(entries.end(), std::string(k), ChangeSet::Register{}));
   }
   CausalContext ctx;
   if (!d.context(ctx, err)) return err;
   std::uint64_t n;
   if (!d.count(n, "entry", err)) return err;
-  // Registers by key index: entries come sorted by dot, so each register fills in order and the
-  // map of keys is built once in key order (no per-entry key string or key lookup).
-  std::vector<ChangeSet::Register> regs(static_cast<std::size_t>(nkeys));
   Dot prev{};
   std::int64_t prev_wall = 0;
   for (std::uint64_t i = 0; i < n; ++i) {
@@ -280,7 +285,7 @@ inline Result<ChangeSet> decode_change_set(std::string_view bytes) {
     if (delta > UINT64_MAX - base) return d.fail("dot counter overflows");
     dot.counter = base + delta;
     if (!ctx.contains(dot)) return d.fail("entry not covered by the context");
-    if (!d.reader().varint(key) || key >= keys.size()) return d.fail("bad key index");
+    if (!d.reader().varint(key) || key >= slots.size()) return d.fail("bad key index");
     if (!d.reader().svarint(wall_delta) || !d.reader().varint(logical) || logical > UINT32_MAX)
       return d.fail("bad timestamp");
     if ((wall_delta > 0 && prev_wall > INT64_MAX - wall_delta) || (wall_delta < 0 && prev_wall < INT64_MIN - wall_delta))
@@ -290,15 +295,12 @@ inline Result<ChangeSet> decode_change_set(std::string_view bytes) {
     if (!d.replica(fv.ts.replica, err) || !detail::read_value(d, fv.value, err)) return err;
     prev = dot;
     prev_wall = fv.ts.wall_ms;
-    auto& reg = regs[static_cast<std::size_t>(key)];
+    auto& reg = slots[static_cast<std::size_t>(key)]->second;
     reg.emplace_hint(reg.end(), dot, std::move(fv));
   }
   if (!d.end(err)) return err;
-  ChangeSet::Entries entries;
-  for (std::size_t i = 0; i < regs.size(); ++i) {
-    if (regs[i].empty()) return d.fail("a key without entries");
-    entries.emplace_hint(entries.end(), std::string(keys[i]), std::move(regs[i]));
-  }
+  for (const auto& [_, reg] : entries)
+    if (reg.empty()) return d.fail("a key without entries");
   return ChangeSet::from_parts(std::move(entries), std::move(ctx));
 }
 
