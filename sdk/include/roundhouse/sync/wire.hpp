@@ -14,8 +14,9 @@
 #include <tuple>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "roundhouse/core/status.hpp"
-#include "roundhouse/sync/small_vector.hpp"
 #include "roundhouse/sync/value.hpp"
 #include "roundhouse/sync/varint.hpp"
 
@@ -168,7 +169,7 @@ class Decoder {
 
  private:
   Reader r_;
-  SmallVector<ReplicaId, 4> replicas_;
+  boost::container::small_vector<ReplicaId, 4> replicas_;  // inline for the usual one or two
 };
 
 inline bool read_value(Decoder& d, Value& v, Error& err) {
@@ -258,7 +259,7 @@ inline Result<ChangeSet> decode_change_set(std::string_view bytes) {
   // The map of keys is built here, in key order, with a slot per key index: entries come sorted by
   // dot, so each register then fills in order (no per-entry key string, key lookup or moved register).
   ChangeSet::Entries entries;
-  detail::SmallVector<ChangeSet::Entries::iterator, 4> slots;
+  boost::container::small_vector<ChangeSet::Entries::iterator, 4> slots;
   slots.reserve(static_cast<std::size_t>(nkeys));
   for (std::uint64_t i = 0; i < nkeys; ++i) {
     std::string_view k;
