@@ -50,6 +50,16 @@ TEST(Wire, MatchesTheDocumentedLayout) {
   EXPECT_EQ(wire::encode(delta), expected);
 }
 
+// Reads a message without building it (what the server does with a batch it holds back).
+struct Validator {
+  static constexpr bool kValues = false;
+  std::vector<std::string_view> keys;
+  std::size_t entries = 0;
+  void key(std::string_view k) { keys.push_back(k); }
+  void context(const wire::ContextRanges&) {}
+  void entry(std::size_t, const Dot&, FieldValue&&) { ++entries; }
+};
+
 TEST(Wire, EveryTruncationIsAClearErrorAndChangesNothing) {
   auto changes = random_changes(7);
   const ChangeSet& big = changes.back();
@@ -59,11 +69,21 @@ TEST(Wire, EveryTruncationIsAClearErrorAndChangesNothing) {
   for (std::size_t n = 0; n < bytes.size(); ++n) {
     Status s = wire::apply(state, std::string_view(bytes).substr(0, n));
     ASSERT_FALSE(s.ok()) << "prefix of " << n << " bytes decoded";
+    Validator v;
+    Status validated = wire::read_change_set(std::string_view(bytes).substr(0, n), v);
+    ASSERT_FALSE(validated.ok());
+    ASSERT_EQ(validated.message(), s.message()) << "validation alone finds the same fault";
     ASSERT_EQ(s.code(), ErrorCode::invalid_argument);
     ASSERT_NE(s.message().find("sync wire: "), std::string::npos);
     ASSERT_EQ(state, before);
   }
   EXPECT_TRUE(wire::apply(state, bytes).ok());
+  Validator v;
+  ASSERT_TRUE(wire::read_change_set(bytes, v).ok());
+  std::size_t dots = 0;
+  for (const auto& [_, reg] : big.entries()) dots += reg.size();
+  EXPECT_EQ(v.entries, dots);
+  EXPECT_EQ(v.keys.size(), big.entries().size());
 }
 
 TEST(Wire, RejectsMalformedMessagesWithTheirReason) {

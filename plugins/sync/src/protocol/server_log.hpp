@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,25 +48,15 @@ class ServerLog {
   // own value it replaced. Refused when it writes dots of another replica or does not cover
   // first..last.
   Result<PushReply> plan(ReplicaId device, std::uint64_t first, const ChangeSet& batch) const {
+    std::string_view foreign;
     for (const auto& [key, reg] : batch.entries())
       for (const auto& [dot, _] : reg)
-        if (dot.replica != device)
-          return Error{ErrorCode::forbidden, "a device may only push its own operations (" + key + ")"};
-    PushReply reply{acked(device), false};
+        if (dot.replica != device && foreign.empty()) foreign = key;
     const auto& replicas = batch.context().replicas();
     auto own = replicas.find(device);
-    if (own == replicas.end()) return reply;
-    const std::uint64_t last = own->second.max();
-    if (first == 0 || first > last) return Error{ErrorCode::invalid_argument, "first operation outside the batch"};
-    if (!covers(own->second, first, last))
-      return Error{ErrorCode::invalid_argument, "the batch does not cover operations " + std::to_string(first) + ".." +
-                                                    std::to_string(last)};
-    if (first > reply.acked + 1 || last <= reply.acked) return reply;  // a gap, or all seen
-    reply.acked = last;
-    reply.applied = true;
-    return reply;
+    if (own == replicas.end()) return plan(device, first, foreign, {});
+    return plan(device, first, foreign, own->second.ranges());
   }
-
   // plan(), then stores the batch when it adds something. A batch that arrives ahead of a gap is
   // held back in memory (if it starts at most kMaxHeld operations past the acknowledged ones; never
   // acknowledged while held) and stored as soon as the gap fills, so reordered delivery costs no
@@ -75,7 +66,16 @@ class ServerLog {
     return push(device, first, std::move(batch), {});
   }
   // The same for a batch in wire format (what a device sends): decoded, and logged as these bytes.
+  // A batch ahead of a gap is only validated now and decoded when it is released, so reordered
+  // delivery costs one decode per batch, like delivery in order.
   Result<PushReply> push(ReplicaId device, std::uint64_t first, std::string_view wire_bytes) {
+    if (first > acked(device) + 1) {
+      Outline outline(device);
+      if (auto s = wire::read_change_set(wire_bytes, outline); !s.ok()) return s.error();
+      auto reply = plan(device, first, outline.foreign_key, outline.own);
+      if (reply.ok()) hold(device, first, reply->acked, wire_bytes);
+      return reply;
+    }
     auto batch = wire::decode_change_set(wire_bytes);
     if (!batch) return batch.error();
     return push(device, first, std::move(*batch), wire_bytes);
@@ -110,6 +110,43 @@ class ServerLog {
   }
 
  private:
+  // plan() over what it needs of a batch: the key of an entry written by another replica than the
+  // device (empty when none) and the device's own ranges in the batch's context.
+  Result<PushReply> plan(ReplicaId device, std::uint64_t first, std::string_view foreign,
+                         std::span<const IntervalSet::Range> own) const {
+    if (!foreign.empty())
+      return Error{ErrorCode::forbidden, "a device may only push its own operations (" + std::string(foreign) + ")"};
+    PushReply reply{acked(device), false};
+    if (own.empty()) return reply;
+    const std::uint64_t last = own.back().hi;
+    if (first == 0 || first > last) return Error{ErrorCode::invalid_argument, "first operation outside the batch"};
+    if (!covers(own, first, last))
+      return Error{ErrorCode::invalid_argument, "the batch does not cover operations " + std::to_string(first) + ".." +
+                                                    std::to_string(last)};
+    if (first > reply.acked + 1 || last <= reply.acked) return reply;  // a gap, or all seen
+    reply.acked = last;
+    reply.applied = true;
+    return reply;
+  }
+  // A wire::read_change_set sink that keeps only what plan() needs (views into the message).
+  struct Outline {
+    static constexpr bool kValues = false;
+    explicit Outline(ReplicaId device) : device(device) {}
+    ReplicaId device;
+    boost::container::small_vector<std::string_view, 4> keys;
+    std::string_view foreign_key;
+    boost::container::small_vector<IntervalSet::Range, 2> own;
+
+    void key(std::string_view k) { keys.push_back(k); }
+    void context(const wire::ContextRanges& c) {
+      const auto set = c.of(device);
+      own.assign(set.begin(), set.end());
+    }
+    void entry(std::size_t key, const Dot& dot, FieldValue&&) {
+      if (dot.replica != device && foreign_key.empty()) foreign_key = keys[key];
+    }
+  };
+
   // commit() but for the join: appends the batch's bytes to the log and raises the device's ack.
   void append_to_log(ReplicaId device, const ChangeSet& batch, std::uint64_t acked, std::string_view wire_bytes) {
     if (wire_bytes.empty()) {
@@ -122,8 +159,7 @@ class ServerLog {
     if (acked > slot) slot = acked;
   }
   // True when `set` holds every number first..last.
-  static bool covers(const IntervalSet& set, std::uint64_t first, std::uint64_t last) {
-    const auto& r = set.ranges();
+  static bool covers(std::span<const IntervalSet::Range> r, std::uint64_t first, std::uint64_t last) {
     auto it = std::upper_bound(r.begin(), r.end(), first,
                                [](std::uint64_t v, const IntervalSet::Range& x) { return v < x.lo; });
     return it != r.begin() && std::prev(it)->hi >= last;
@@ -133,7 +169,10 @@ class ServerLog {
     auto reply = plan(device, first, batch);
     if (!reply.ok()) return reply;
     if (!reply->applied) {
-      if (first > reply->acked + 1) hold(device, first, reply->acked, batch, wire_bytes);
+      if (first > reply->acked + 1) {
+        const std::string encoded = wire_bytes.empty() ? wire::encode(batch) : std::string();
+        hold(device, first, reply->acked, wire_bytes.empty() ? std::string_view(encoded) : wire_bytes);
+      }
       return reply;
     }
     commit(device, std::move(batch), reply->acked, wire_bytes);
@@ -143,11 +182,13 @@ class ServerLog {
     // Release what the gap held back, in order, as long as the next one connects.
     Held& h = it->second;
     while (!h.window.empty() && h.base <= reply->acked + 1) {
-      const std::string bytes = std::move(h.window.front());
+      const Held::Slot slot = h.window.front();
       h.window.pop_front();
       ++h.base;
-      if (bytes.empty()) continue;
-      auto next = wire::decode_change_set(bytes);  // decoded once already: it decodes
+      if (slot.size == 0) continue;
+      h.live -= slot.size;
+      const std::string_view bytes = std::string_view(h.bytes).substr(slot.offset, slot.size);
+      auto next = wire::decode_change_set(bytes);  // validated when held: it decodes
       auto again = plan(device, h.base - 1, *next);
       if (again.ok() && again->applied) {
         commit(device, std::move(*next), again->acked, bytes);
@@ -158,15 +199,32 @@ class ServerLog {
     return reply;
   }
 
-  // Batches held back for one device: window[i] is the batch whose first operation is base + i
-  // ("" when none). Kept as bytes in a window indexed by operation number: fully shuffled delivery
-  // holds thousands of batches, and a lookup here is an index, not a search.
+  // Batches held back for one device: window[i] is the batch whose first operation is base + i.
+  // Indexed by operation number (fully shuffled delivery holds thousands of batches, and a lookup
+  // here is an index, not a search); the bytes live back to back in one buffer, in arrival order,
+  // compacted once released batches take more room than held ones.
   struct Held {
+    struct Slot {
+      std::size_t offset = 0, size = 0;  // size 0: no batch holds this place
+    };
     std::uint64_t base = 0;
-    std::deque<std::string> window;
+    std::deque<Slot> window;
+    std::string bytes;
+    std::size_t live = 0;  // bytes of the batches in the window
+
+    void compact() {
+      std::string kept;
+      kept.reserve(live);
+      for (auto& s : window) {
+        if (s.size == 0) continue;
+        const std::size_t at = kept.size();
+        kept.append(bytes, s.offset, s.size);
+        s.offset = at;
+      }
+      bytes = std::move(kept);
+    }
   };
-  void hold(ReplicaId device, std::uint64_t first, std::uint64_t acked, const ChangeSet& batch,
-            std::string_view wire_bytes) {
+  void hold(ReplicaId device, std::uint64_t first, std::uint64_t acked, std::string_view wire_bytes) {
     Held& h = held_[device];
     if (h.window.empty()) h.base = acked + 2;  // the first operation that can be ahead of a gap
     const std::uint64_t at = first - h.base;   // base <= acked + 2 <= first (acked only grows)
@@ -176,8 +234,13 @@ class ServerLog {
     }
     if (h.window.size() <= at) h.window.resize(static_cast<std::size_t>(at) + 1);
     auto& slot = h.window[static_cast<std::size_t>(at)];
-    if (slot.empty()) slot = wire_bytes.empty() ? wire::encode(batch) : std::string(wire_bytes);
+    if (slot.size != 0) return;
+    if (h.bytes.size() - h.live > std::max<std::size_t>(h.live, kCompactAbove)) h.compact();
+    slot = {h.bytes.size(), wire_bytes.size()};
+    h.bytes.append(wire_bytes);
+    h.live += wire_bytes.size();
   }
+  static constexpr std::size_t kCompactAbove = 1 << 16;  // released bytes a buffer may keep
 
   ChangeSet state_;
   std::string log_bytes_;                // the accepted batches' wire bytes, back to back

@@ -4,11 +4,14 @@
 // ranges and wall times delta-coded as varints) and causal contexts. decode_* validate everything
 // (bounds, tables, ordering, entries covered by the context, no NaN, no trailing bytes) and return an
 // invalid_argument error naming the byte offset; they never touch anything but their result.
+// read_change_set makes the same checks while handing the parts to a caller's sink, for callers that
+// need less than the whole change set (the server validates a batch it holds back without building it).
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -87,6 +90,45 @@ inline void write_value(Writer& w, const Value& v) {
   }
 }
 
+}  // namespace detail
+
+// A causal context as a message carries it: per replica (increasing ids) its ranges (sorted,
+// disjoint, non-adjacent), flat, so reading a small message's context allocates nothing.
+struct ContextRanges {
+  struct Replica {
+    ReplicaId id;
+    std::size_t begin, end;  // its ranges are ranges[begin, end)
+  };
+  boost::container::small_vector<Replica, 2> replicas;
+  boost::container::small_vector<IntervalSet::Range, 2> ranges;
+
+  // The ranges of replica r (empty when the context has none of it).
+  std::span<const IntervalSet::Range> of(ReplicaId r) const noexcept {
+    auto it = std::lower_bound(replicas.begin(), replicas.end(), r,
+                               [](const Replica& x, ReplicaId v) { return x.id < v; });
+    if (it == replicas.end() || it->id != r) return {};
+    return {ranges.data() + it->begin, ranges.data() + it->end};
+  }
+  bool contains(const Dot& d) const noexcept {
+    const auto set = of(d.replica);
+    auto it = std::upper_bound(set.begin(), set.end(), d.counter,
+                               [](std::uint64_t v, const IntervalSet::Range& x) { return v < x.lo; });
+    return it != set.begin() && std::prev(it)->hi >= d.counter;
+  }
+  CausalContext build() const {
+    CausalContext ctx;
+    for (const auto& r : replicas) {
+      IntervalSet set;
+      set.reserve(r.end - r.begin);
+      for (auto i = r.begin; i < r.end; ++i) set.insert(ranges[i].lo, ranges[i].hi);
+      ctx.insert_set(r.id, std::move(set));
+    }
+    return ctx;
+  }
+};
+
+namespace detail {
+
 // Decoding state shared by both kinds: the reader and the replica table.
 class Decoder {
  public:
@@ -131,21 +173,19 @@ class Decoder {
     out = replicas_[static_cast<std::size_t>(i)];
     return true;
   }
-  bool context(CausalContext& ctx, Error& err) {
+  bool context(ContextRanges& ctx, Error& err) {
     std::uint64_t n;
     if (!count(n, "context replica", err)) return false;
-    ReplicaId prev = 0;
+    ctx.replicas.reserve(static_cast<std::size_t>(n));
     for (std::uint64_t i = 0; i < n; ++i) {
       ReplicaId r;
       if (!replica(r, err)) return false;
-      if (r <= prev) return (err = fail("context replicas must be increasing")), false;
-      prev = r;
+      if (!ctx.replicas.empty() && r <= ctx.replicas.back().id)
+        return (err = fail("context replicas must be increasing")), false;
       std::uint64_t ranges;
       if (!count(ranges, "range", err)) return false;
       if (ranges == 0) return (err = fail("empty range list")), false;
-      // Built apart and handed over whole: one lookup per replica, one allocation per range list.
-      IntervalSet set;
-      set.reserve(static_cast<std::size_t>(ranges));
+      const std::size_t begin = ctx.ranges.size();
       std::uint64_t prev_hi = 0;
       for (std::uint64_t j = 0; j < ranges; ++j) {
         std::uint64_t gap, len;
@@ -155,10 +195,10 @@ class Decoder {
         if (gap > UINT64_MAX - base || len > UINT64_MAX - (base + gap))
           return (err = fail("range overflows")), false;
         const std::uint64_t lo = base + gap, hi = lo + len;
-        set.insert(lo, hi);
+        ctx.ranges.push_back({lo, hi});
         prev_hi = hi;
       }
-      ctx.insert_set(r, std::move(set));
+      ctx.replicas.push_back({r, begin, ctx.ranges.size()});
     }
     return true;
   }
@@ -172,30 +212,35 @@ class Decoder {
   boost::container::small_vector<ReplicaId, 4> replicas_;  // inline for the usual one or two
 };
 
-inline bool read_value(Decoder& d, Value& v, Error& err) {
+// Reads one value into *v, or only validates it when v is null.
+inline bool read_value(Decoder& d, Value* v, Error& err) {
   std::uint8_t tag;
   if (!d.reader().byte(tag)) return (err = d.fail("truncated value")), false;
   switch (static_cast<ValueTag>(tag)) {
-    case ValueTag::null: v = std::monostate{}; return true;
-    case ValueTag::false_: v = false; return true;
-    case ValueTag::true_: v = true; return true;
+    case ValueTag::null:
+      if (v) *v = std::monostate{};
+      return true;
+    case ValueTag::false_:
+    case ValueTag::true_:
+      if (v) *v = static_cast<ValueTag>(tag) == ValueTag::true_;
+      return true;
     case ValueTag::integer: {
       std::int64_t i;
       if (!d.reader().svarint(i)) return (err = d.fail("truncated integer")), false;
-      v = i;
+      if (v) *v = i;
       return true;
     }
     case ValueTag::real: {
       double x;
       if (!d.reader().f64(x)) return (err = d.fail("truncated double")), false;
       if (std::isnan(x)) return (err = d.fail("NaN is not a value")), false;
-      v = x;
+      if (v) *v = x;
       return true;
     }
     case ValueTag::string: {
       std::string_view s;
       if (!d.reader().bytes(s)) return (err = d.fail("truncated string")), false;
-      v = std::string(s);
+      if (v) *v = std::string(s);
       return true;
     }
   }
@@ -250,27 +295,34 @@ inline std::string encode(const ChangeSet& cs) {
   return w.take();
 }
 
-inline Result<ChangeSet> decode_change_set(std::string_view bytes) {
+// Reads a change set message with every check decode_change_set makes, handing its parts to `sink`
+// as they pass (so a caller that needs less than the whole change set builds less):
+//   Sink::kValues                              false: values are validated, entries get an empty Value
+//   sink.key(std::string_view)                 each key, in order (unique, sorted)
+//   sink.context(const ContextRanges&)         once, after the keys
+//   sink.entry(std::size_t key, const Dot&, FieldValue&&)   each entry, sorted by dot, covered by the context
+// The views point into `bytes`. On an error the sink may have seen a prefix: callers discard it.
+template <class Sink>
+Status read_change_set(std::string_view bytes, Sink& sink) {
   detail::Decoder d(bytes);
   Error err;
   if (!d.header(Kind::change_set, err) || !d.replica_table(err)) return err;
   std::uint64_t nkeys;
   if (!d.count(nkeys, "key", err)) return err;
-  // The map of keys is built here, in key order, with a slot per key index: entries come sorted by
-  // dot, so each register then fills in order (no per-entry key string, key lookup or moved register).
-  ChangeSet::Entries entries;
-  boost::container::small_vector<ChangeSet::Entries::iterator, 4> slots;
-  slots.reserve(static_cast<std::size_t>(nkeys));
+  std::string_view prev_key;
   for (std::uint64_t i = 0; i < nkeys; ++i) {
     std::string_view k;
     if (!d.reader().bytes(k)) return d.fail("truncated key");
-    if (!slots.empty() && !(std::string_view(slots.back()->first) < k)) return d.fail("keys must be unique and sorted");
-    slots.push_back(entries.emplace_hint(entries.end(), std::string(k), ChangeSet::Register{}));
+    if (i > 0 && !(prev_key < k)) return d.fail("keys must be unique and sorted");
+    sink.key(k);
+    prev_key = k;
   }
-  CausalContext ctx;
+  ContextRanges ctx;
   if (!d.context(ctx, err)) return err;
+  sink.context(ctx);
   std::uint64_t n;
   if (!d.count(n, "entry", err)) return err;
+  boost::container::small_vector<bool, 8> used(static_cast<std::size_t>(nkeys), false);
   Dot prev{};
   std::int64_t prev_wall = 0;
   for (std::uint64_t i = 0; i < n; ++i) {
@@ -286,23 +338,49 @@ inline Result<ChangeSet> decode_change_set(std::string_view bytes) {
     if (delta > UINT64_MAX - base) return d.fail("dot counter overflows");
     dot.counter = base + delta;
     if (!ctx.contains(dot)) return d.fail("entry not covered by the context");
-    if (!d.reader().varint(key) || key >= slots.size()) return d.fail("bad key index");
+    if (!d.reader().varint(key) || key >= nkeys) return d.fail("bad key index");
     if (!d.reader().svarint(wall_delta) || !d.reader().varint(logical) || logical > UINT32_MAX)
       return d.fail("bad timestamp");
     if ((wall_delta > 0 && prev_wall > INT64_MAX - wall_delta) || (wall_delta < 0 && prev_wall < INT64_MIN - wall_delta))
       return d.fail("timestamp overflows");
     fv.ts.wall_ms = prev_wall + wall_delta;
     fv.ts.logical = static_cast<std::uint32_t>(logical);
-    if (!d.replica(fv.ts.replica, err) || !detail::read_value(d, fv.value, err)) return err;
+    if (!d.replica(fv.ts.replica, err) || !detail::read_value(d, Sink::kValues ? &fv.value : nullptr, err)) return err;
     prev = dot;
     prev_wall = fv.ts.wall_ms;
-    auto& reg = slots[static_cast<std::size_t>(key)]->second;
-    reg.emplace_hint(reg.end(), dot, std::move(fv));
+    used[static_cast<std::size_t>(key)] = true;
+    sink.entry(static_cast<std::size_t>(key), dot, std::move(fv));
   }
   if (!d.end(err)) return err;
-  for (const auto& [_, reg] : entries)
-    if (reg.empty()) return d.fail("a key without entries");
-  return ChangeSet::from_parts(std::move(entries), std::move(ctx));
+  if (std::find(used.begin(), used.end(), false) != used.end()) return d.fail("a key without entries");
+  return {};
+}
+
+namespace detail {
+
+// The sink that builds the change set. The map of keys is built in key order with a slot per key
+// index: entries come sorted by dot, so each register then fills in order (no per-entry key string,
+// key lookup or moved register).
+struct ChangeSetBuilder {
+  static constexpr bool kValues = true;
+  ChangeSet::Entries entries;
+  boost::container::small_vector<ChangeSet::Entries::iterator, 4> slots;
+  CausalContext ctx;
+
+  void key(std::string_view k) { slots.push_back(entries.emplace_hint(entries.end(), std::string(k), ChangeSet::Register{})); }
+  void context(const ContextRanges& c) { ctx = c.build(); }
+  void entry(std::size_t key, const Dot& dot, FieldValue&& fv) {
+    auto& reg = slots[key]->second;
+    reg.emplace_hint(reg.end(), dot, std::move(fv));
+  }
+};
+
+}  // namespace detail
+
+inline Result<ChangeSet> decode_change_set(std::string_view bytes) {
+  detail::ChangeSetBuilder b;
+  if (auto s = read_change_set(bytes, b); !s.ok()) return s.error();
+  return ChangeSet::from_parts(std::move(b.entries), std::move(b.ctx));
 }
 
 inline std::string encode(const CausalContext& ctx) {
@@ -319,9 +397,9 @@ inline std::string encode(const CausalContext& ctx) {
 inline Result<CausalContext> decode_context(std::string_view bytes) {
   detail::Decoder d(bytes);
   Error err;
-  CausalContext ctx;
+  ContextRanges ctx;
   if (!d.header(Kind::context, err) || !d.replica_table(err) || !d.context(ctx, err) || !d.end(err)) return err;
-  return ctx;
+  return ctx.build();
 }
 
 }  // namespace roundhouse::sync::wire
