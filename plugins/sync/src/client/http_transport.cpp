@@ -1,5 +1,11 @@
 #include "http_transport.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <mutex>
+#include <optional>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -8,6 +14,73 @@
 namespace roundhouse::sync::client {
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace net = boost::asio;
+
+struct HttpTransport::Connection {
+  net::io_context io;
+  beast::tcp_stream stream{io};
+  beast::flat_buffer buffer;
+};
+
+struct HttpTransport::Pool {
+  std::mutex mu;
+  std::unique_ptr<Connection> idle;
+};
+
+namespace {
+
+using Connection = HttpTransport::Connection;
+using Request = http::request<http::string_body>;
+
+// Large reads: a pull reply is tens of kilobytes, and Beast reads what the buffer has room for.
+constexpr std::size_t kReadBuffer = 64 << 10;
+
+// A kept connection is usable when the server has neither closed it (idle timeout, restart: the
+// peek sees the end of the stream) nor sent anything unasked.
+bool still_open(Connection& c) {
+  char byte;
+  const ssize_t n = ::recv(c.stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+bool idempotent(http::verb v) {
+  return v == http::verb::get || v == http::verb::head || v == http::verb::put || v == http::verb::delete_;
+}
+
+struct Exchange {
+  std::optional<HttpReply> reply;
+  bool keep = false;         // the connection may carry the next request
+  bool nothing_back = false;  // failed before any byte of a reply arrived
+  std::string error;
+};
+
+Exchange exchange(Connection& c, Request& req) {
+  Exchange out;
+  beast::error_code ec;
+  http::write(c.stream, req, ec);
+  if (ec) {
+    out.nothing_back = true;
+    out.error = ec.message();
+    return out;
+  }
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 << 20);
+  c.buffer.clear();
+  c.buffer.reserve(kReadBuffer);
+  http::read(c.stream, c.buffer, parser, ec);
+  if (ec) {
+    out.nothing_back = !parser.got_some() && (ec == http::error::end_of_stream || ec == net::error::connection_reset ||
+                                              ec == net::error::eof);
+    out.error = ec.message();
+    return out;
+  }
+  out.keep = parser.get().keep_alive();
+  auto res = parser.release();
+  out.reply = HttpReply{static_cast<int>(res.result_int()), std::move(res.body())};
+  return out;
+}
+
+}  // namespace
 
 Result<HttpTransport> HttpTransport::create(const std::string& base_url, std::string api_key,
                                             std::chrono::milliseconds timeout) {
@@ -23,37 +96,57 @@ Result<HttpTransport> HttpTransport::create(const std::string& base_url, std::st
     return Error{ErrorCode::invalid_argument, "the server URL must be http://host[:port]"};
   t.api_key_ = std::move(api_key);
   t.timeout_ = timeout;
+  t.pool_ = std::make_shared<Pool>();
   return t;
 }
 
 Result<HttpReply> HttpTransport::request(const std::string& method, const std::string& target,
                                          const std::string& json_body) const {
-  try {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::resolver resolver(io);
-    beast::tcp_stream stream(io);
-    stream.expires_after(timeout_);
-    stream.connect(resolver.resolve(host_, port_));
-    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-    req.set(http::field::host, host_);
-    req.set(http::field::authorization, "Bearer " + api_key_);
-    if (!json_body.empty()) {
-      req.set(http::field::content_type, "application/json");
-      req.body() = json_body;
-    }
-    req.prepare_payload();
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64 << 20);
-    http::read(stream, buffer, parser);
-    beast::error_code ec;
-    stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
-    auto res = parser.release();
-    return HttpReply{static_cast<int>(res.result_int()), std::move(res.body())};
-  } catch (const std::exception& e) {
-    return Error{ErrorCode::unavailable, std::string("sync server unreachable: ") + e.what()};
+  const auto unreachable = [](const std::string& why) {
+    return Error{ErrorCode::unavailable, "sync server unreachable: " + why};
+  };
+  Request req{http::string_to_verb(method), target, 11};
+  req.set(http::field::host, host_);
+  req.set(http::field::authorization, "Bearer " + api_key_);
+  if (!json_body.empty()) {
+    req.set(http::field::content_type, "application/json");
+    req.body() = json_body;
   }
+  req.keep_alive(true);
+  req.prepare_payload();
+
+  std::unique_ptr<Connection> conn;
+  {
+    std::lock_guard lock(pool_->mu);
+    conn = std::move(pool_->idle);
+  }
+  if (conn && !still_open(*conn)) conn.reset();
+  Exchange ex;
+  if (conn) {
+    ex = exchange(*conn, req);
+    // The server closed the kept connection as the request went out: nothing reached a handler
+    // that could have answered, but only a request that may run twice is sent again by itself.
+    if (!ex.reply && !(ex.nothing_back && idempotent(req.method()))) return unreachable(ex.error);
+    if (!ex.reply) conn.reset();
+  }
+  if (!conn) {
+    try {
+      conn = std::make_unique<Connection>();
+      net::ip::tcp::resolver resolver(conn->io);
+      conn->stream.expires_after(timeout_);
+      conn->stream.connect(resolver.resolve(host_, port_));
+      conn->stream.socket().set_option(net::ip::tcp::no_delay(true));  // a request is one write: send it now
+    } catch (const std::exception& e) {
+      return unreachable(e.what());
+    }
+    ex = exchange(*conn, req);
+    if (!ex.reply) return unreachable(ex.error);
+  }
+  if (ex.keep) {
+    std::lock_guard lock(pool_->mu);
+    if (!pool_->idle) pool_->idle = std::move(conn);
+  }
+  return std::move(*ex.reply);
 }
 
 }  // namespace roundhouse::sync::client

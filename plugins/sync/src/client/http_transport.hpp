@@ -1,8 +1,16 @@
 #pragma once
-// A minimal blocking HTTP/1.1 client (Boost.Beast) for the device side: one request per connection,
-// JSON bodies, bearer authentication. Transport failures are `unavailable` errors (retryable).
+// A minimal blocking HTTP/1.1 client (Boost.Beast) for the device side: JSON bodies, bearer
+// authentication. Transport failures are `unavailable` errors (retryable).
+//
+// Keep-alive: after a reply the server lets stay open, the connection is kept for the next request
+// of this transport or its copies (a sync's pull goes out on its push's connection). A kept
+// connection the server has closed meanwhile is noticed before it is used, and a request whose kept
+// connection fails before any reply byte came back is sent again on a new one when its method is
+// idempotent (GET, HEAD, PUT, DELETE); other failures are reported as they are. Thread-safe: a
+// request takes the kept connection for itself or opens its own.
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "roundhouse/core/status.hpp"
@@ -21,9 +29,13 @@ class HttpTransport {
                                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
   Result<HttpReply> request(const std::string& method, const std::string& target, const std::string& json_body = {}) const;
 
+  struct Connection;  // http_transport.cpp
+  struct Pool;
+
  private:
   std::string host_, port_, api_key_;
   std::chrono::milliseconds timeout_{};
+  std::shared_ptr<Pool> pool_;  // the kept connection, shared by copies
 };
 
 }  // namespace roundhouse::sync::client

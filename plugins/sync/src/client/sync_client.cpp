@@ -93,7 +93,10 @@ Status SyncClient::push(SyncReport& report) {
     if (!r) return r.error();
     if (r->status != 200) return refused(*r);
     auto reply = json::parse(r->body).as_object();
-    if (auto st = store_.record_ack(reply.at("acked").to_number<std::uint64_t>()); !st) return st;
+    // Synced with the pull's record (or at the end of sync()): a lost ack only costs a resend.
+    if (auto st = store_.record_ack(reply.at("acked").to_number<std::uint64_t>(), DeviceStore::Durability::with_next);
+        !st)
+      return st;
     for (const auto& k : reply.at("conflicts").as_array()) report.conflicts.emplace_back(k.as_string());
     if (auto st = dead_letter(reply, report); !st) return st;
     report.pushed_ops += store_.replica().acked() - before;
@@ -139,8 +142,11 @@ Status SyncClient::pull(SyncReport& report) {
 
 Result<SyncReport> SyncClient::sync() {
   SyncReport report;
-  if (auto st = push(report); !st) return st.error();
-  if (auto st = pull(report); !st) return st.error();
+  Status st = push(report);
+  if (st) st = pull(report);
+  // Whatever this sync recorded is durable when it returns, whether it got through or not.
+  if (auto flushed = store_.flush(); st && !flushed) st = flushed;
+  if (!st) return st.error();
   report.acked = store_.replica().acked();
   report.cursor = store_.replica().cursor();
   return report;
