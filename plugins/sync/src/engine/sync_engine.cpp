@@ -216,6 +216,7 @@ Result<PullOutcome> SyncEngine::pull(const std::string& device, std::uint64_t cu
     std::map<std::string, bool> foreign;  // by "<type>/<id>"
     std::set<std::string> excluded;
     for (const auto& [key, _] : changes->entries()) {
+      if (!FleetBridge::has_depot(key)) continue;  // checklists, parts, ...: every device gets them
       const KeyParts k = split_key(key);
       auto [it, fresh] = foreign.try_emplace(k.type + "/" + k.id, false);
       if (fresh) {

@@ -88,21 +88,25 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t fi
     if (auto f = follow(); !f) return refuse(f.error());
     if (info.revoked) return refuse({ErrorCode::forbidden, "device '" + device + "' has been revoked"});
   }
-  // The new operations still standing, in the order the device made them, each with what its key
-  // goes back to if it is refused (the value the server held before this batch, not the register).
-  // Taken before the batch moves into the state (a moved-in join takes its registers whole).
+  // The new operations, in the order the device made them. Only the fleet's types can be refused
+  // (authorize, the fleet's commands): theirs keep what the key goes back to then, the value the
+  // server held before this batch (taken before the batch moves into the state).
   struct NewOp {
     std::string key;
     Dot dot;
+    bool fleet = false;
     std::optional<Value> before;
   };
   std::vector<NewOp> ops;
+  ops.reserve(batch->size());
   const std::int64_t wall = now_ms();
   for (const auto& [key, entries] : batch->entries()) {
-    const auto* held = log_.state().get(key);
+    const bool fleet = FleetBridge::is_fleet_key(key);
+    const auto* held = fleet ? log_.state().get(key) : nullptr;
     for (const auto& [d, fv] : entries) {
       clock_.observe(fv.ts, wall);
-      if (d.replica == replica && d.counter > prev_acked) ops.push_back({key, d, held ? restored(held) : std::nullopt});
+      if (d.replica == replica && d.counter > prev_acked)
+        ops.push_back({key, d, fleet, held ? restored(held) : std::nullopt});
     }
   }
   std::sort(ops.begin(), ops.end(), [](const NewOp& a, const NewOp& b) { return a.dot < b.dot; });
@@ -173,9 +177,8 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t fi
       }
     }
     // Only the fleet's types have commands; other keys (checklists, ...) skip the route lookups.
-    if (applies && config_.bridge)
-      if (const KeyParts k = split_key(key); FleetBridge::is_fleet_type(k.type))
-        if (auto st = bridge.apply(k, apply, log_.state()); !st) refuse_op(st.error());
+    if (applies && config_.bridge && op.fleet)
+      if (auto st = bridge.apply(split_key(key), apply, log_.state()); !st) refuse_op(st.error());
   }
   if (auto st = write_server(writes, std::move(settled), actor); !st) return refuse(st.error());
   for (const auto& r : out.refused) refusals_[replica][r.op_seq] = r;
