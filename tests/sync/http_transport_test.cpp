@@ -1,6 +1,7 @@
 // The device client's HTTP transport against a scripted HTTP/1.1 server on a real loopback socket:
 // a kept connection carries the next request, one the server closed meanwhile is replaced, and a
 // request whose kept connection dies before any reply is sent again only when it is idempotent.
+// Also a whole sync: its pull rides on its push's connection, or on a new one when that one closed.
 
 #include <gtest/gtest.h>
 
@@ -17,7 +18,11 @@
 #include <thread>
 #include <vector>
 
+#include "client/device_store.hpp"
 #include "client/http_transport.hpp"
+#include "client/sync_client.hpp"
+#include "engine/base64.hpp"
+#include "roundhouse/sync/wire.hpp"
 
 namespace roundhouse::sync::client {
 namespace {
@@ -31,7 +36,8 @@ enum class Then { keep, close_after, drop };
 class ScriptedServer {
  public:
   using Script = std::function<Then(const std::string& method, int connection)>;
-  explicit ScriptedServer(Script script) : script_(std::move(script)) {
+  using Body = std::function<std::string(const std::string& method)>;
+  explicit ScriptedServer(Script script, Body body = {}) : script_(std::move(script)), body_(std::move(body)) {
     listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -96,7 +102,7 @@ class ScriptedServer {
       }
       const Then then = script_(method, number);
       if (then == Then::drop) return finish(fd);
-      const std::string body = "{\"ok\":true}";
+      const std::string body = body_ ? body_(method) : "{\"ok\":true}";
       const std::string reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                                 std::to_string(body.size()) + "\r\n\r\n" + body;
       if (::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(reply.size()) ||
@@ -112,6 +118,7 @@ class ScriptedServer {
   }
 
   Script script_;
+  Body body_;
   int listener_ = -1;
   int port_ = 0;
   std::atomic<int> connections_{0};
@@ -178,6 +185,67 @@ TEST(HttpTransportTest, OnlyAnIdempotentRequestIsSentAgainWhenItsKeptConnectionD
   auto next = p->request("POST", "/register", "{}");
   ASSERT_TRUE(next.ok()) << "the dead connection is not kept";
   EXPECT_EQ(posts.connections(), 2);
+}
+
+// What a sync server answers a device whose one operation it stores: the push acknowledged, a pull
+// with nothing in it.
+std::string sync_reply(const std::string& method) {
+  if (method == "POST")
+    return R"({"device_id":"tablet-a","acked":1,"applied":true,"ops_in":1,"conflicts":[],"settled":[],"refused":[]})";
+  return R"({"device_id":"tablet-a","from":0,"cursor":5,"ops":0,"changes":")" + base64_encode(wire::encode(ChangeSet{})) +
+         "\"}";
+}
+
+class SyncOverHttpTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("rh-sync-http-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".rhs");
+    std::filesystem::remove(path_);
+    auto s = DeviceStore::create(path_, "tablet-a", 2);
+    ASSERT_TRUE(s.ok());
+    store_ = std::move(*s);
+    ASSERT_TRUE(store_->write("checklist/V1/km", std::int64_t{7}, 1'700'000'000'000).ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove(path_);
+  }
+  Result<SyncReport> sync(const std::string& url) {
+    auto t = HttpTransport::create(url, "key");
+    if (!t) return t.error();
+    SyncClient client(*store_, *t, RetryPolicy{2, std::chrono::milliseconds(1), std::chrono::milliseconds(1)},
+                      [](std::chrono::milliseconds) {});
+    return client.sync();
+  }
+  std::filesystem::path path_;
+  std::unique_ptr<DeviceStore> store_;
+};
+
+TEST_F(SyncOverHttpTest, ThePullGoesOutOnThePushConnectionOnceTheQueueIsAcknowledged) {
+  ScriptedServer server([](const std::string&, int) { return Then::keep; }, sync_reply);
+  auto r = sync(server.url());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->acked, 1u);
+  EXPECT_EQ(r->cursor, 5u);
+  EXPECT_EQ(r->attempts, 2);
+  EXPECT_EQ(store_->replica().pending(), 0u);
+  EXPECT_EQ(server.requests(), (std::vector<std::string>{"POST #1", "GET #1"}));
+}
+
+TEST_F(SyncOverHttpTest, APullWhosePushConnectionClosedGoesOutOnANewOne) {
+  // The server closes each connection after its answer (an HTTP/1.0-style proxy, a draining host).
+  ScriptedServer server([](const std::string&, int) { return Then::close_after; }, sync_reply);
+  auto r = sync(server.url());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->acked, 1u);
+  EXPECT_EQ(r->cursor, 5u);
+  const auto seen = server.requests();
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_EQ(seen.front(), "POST #1");
+  EXPECT_EQ(seen.back(), "GET #" + std::to_string(server.connections())) << "answered on a connection of its own";
+  EXPECT_GE(server.connections(), 2);
 }
 
 }  // namespace

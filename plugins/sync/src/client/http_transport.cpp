@@ -47,26 +47,43 @@ bool idempotent(http::verb v) {
   return v == http::verb::get || v == http::verb::head || v == http::verb::put || v == http::verb::delete_;
 }
 
-struct Exchange {
+Error unreachable(const std::string& why) { return Error{ErrorCode::unavailable, "sync server unreachable: " + why}; }
+
+Result<std::unique_ptr<Connection>> open(const std::string& host, const std::string& port,
+                                         std::chrono::milliseconds timeout) {
+  try {
+    auto c = std::make_unique<Connection>();
+    net::ip::tcp::resolver resolver(c->io);
+    c->stream.expires_after(timeout);
+    c->stream.connect(resolver.resolve(host, port));
+    c->stream.socket().set_option(net::ip::tcp::no_delay(true));  // a request is one write: send it now
+    return c;
+  } catch (const std::exception& e) {
+    return unreachable(e.what());
+  }
+}
+
+bool send(Connection& c, Request& req, std::string& error) {
+  beast::error_code ec;
+  http::write(c.stream, req, ec);
+  if (ec) error = ec.message();
+  return !ec;
+}
+
+struct Received {
   std::optional<HttpReply> reply;
-  bool keep = false;         // the connection may carry the next request
-  bool nothing_back = false;  // failed before any byte of a reply arrived
+  bool keep = false;          // the connection may carry the next request
+  bool nothing_back = false;  // the connection ended before any byte of a reply
   std::string error;
 };
 
-Exchange exchange(Connection& c, Request& req) {
-  Exchange out;
-  beast::error_code ec;
-  http::write(c.stream, req, ec);
-  if (ec) {
-    out.nothing_back = true;
-    out.error = ec.message();
-    return out;
-  }
+Received receive(Connection& c) {
+  Received out;
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 << 20);
   c.buffer.clear();
   c.buffer.reserve(kReadBuffer);
+  beast::error_code ec;
   http::read(c.stream, c.buffer, parser, ec);
   if (ec) {
     out.nothing_back = !parser.got_some() && (ec == http::error::end_of_stream || ec == net::error::connection_reset ||
@@ -100,11 +117,21 @@ Result<HttpTransport> HttpTransport::create(const std::string& base_url, std::st
   return t;
 }
 
-Result<HttpReply> HttpTransport::request(const std::string& method, const std::string& target,
-                                         const std::string& json_body) const {
-  const auto unreachable = [](const std::string& why) {
-    return Error{ErrorCode::unavailable, "sync server unreachable: " + why};
-  };
+struct HttpTransport::InFlight::State {
+  HttpTransport transport;  // where to send the request again
+  Request req;
+  std::unique_ptr<Connection> conn;
+  bool reused = false;  // a kept connection, which the server may have closed as the request went out
+  bool finished = false;
+};
+
+HttpTransport::InFlight::InFlight(std::unique_ptr<State> state) : state_(std::move(state)) {}
+HttpTransport::InFlight::InFlight(InFlight&&) noexcept = default;
+HttpTransport::InFlight& HttpTransport::InFlight::operator=(InFlight&&) noexcept = default;
+HttpTransport::InFlight::~InFlight() = default;
+
+Result<HttpTransport::InFlight> HttpTransport::start(const std::string& method, const std::string& target,
+                                                     const std::string& json_body) const {
   Request req{http::string_to_verb(method), target, 11};
   req.set(http::field::host, host_);
   req.set(http::field::authorization, "Bearer " + api_key_);
@@ -121,32 +148,49 @@ Result<HttpReply> HttpTransport::request(const std::string& method, const std::s
     conn = std::move(pool_->idle);
   }
   if (conn && !still_open(*conn)) conn.reset();
-  Exchange ex;
+  bool kept = false;  // the request went out on a kept connection
+  std::string error;
   if (conn) {
-    ex = exchange(*conn, req);
-    // The server closed the kept connection as the request went out: nothing reached a handler
-    // that could have answered, but only a request that may run twice is sent again by itself.
-    if (!ex.reply && !(ex.nothing_back && idempotent(req.method()))) return unreachable(ex.error);
-    if (!ex.reply) conn.reset();
+    kept = send(*conn, req, error);
+    if (!kept && !idempotent(req.method())) return unreachable(error);
+    if (!kept) conn.reset();
   }
   if (!conn) {
-    try {
-      conn = std::make_unique<Connection>();
-      net::ip::tcp::resolver resolver(conn->io);
-      conn->stream.expires_after(timeout_);
-      conn->stream.connect(resolver.resolve(host_, port_));
-      conn->stream.socket().set_option(net::ip::tcp::no_delay(true));  // a request is one write: send it now
-    } catch (const std::exception& e) {
-      return unreachable(e.what());
-    }
-    ex = exchange(*conn, req);
-    if (!ex.reply) return unreachable(ex.error);
+    auto fresh = open(host_, port_, timeout_);
+    if (!fresh) return fresh.error();
+    conn = std::move(*fresh);
+    if (!send(*conn, req, error)) return unreachable(error);
   }
-  if (ex.keep) {
-    std::lock_guard lock(pool_->mu);
-    if (!pool_->idle) pool_->idle = std::move(conn);
+  return InFlight(std::make_unique<InFlight::State>(InFlight::State{*this, std::move(req), std::move(conn), kept, false}));
+}
+
+Result<HttpReply> HttpTransport::InFlight::finish() {
+  if (!state_ || state_->finished) return Error{ErrorCode::invalid_argument, "this request's reply was read already"};
+  State& s = *state_;
+  s.finished = true;
+  Received got = receive(*s.conn);
+  // The server closed the kept connection as the request went out: nothing reached a handler that
+  // could have answered, but only a request that may run twice is sent again by itself.
+  if (!got.reply && s.reused && got.nothing_back && idempotent(s.req.method())) {
+    auto fresh = open(s.transport.host_, s.transport.port_, s.transport.timeout_);
+    if (!fresh) return fresh.error();
+    s.conn = std::move(*fresh);
+    if (std::string error; !send(*s.conn, s.req, error)) return unreachable(error);
+    got = receive(*s.conn);
   }
-  return std::move(*ex.reply);
+  if (!got.reply) return unreachable(got.error);
+  if (got.keep) {
+    std::lock_guard lock(s.transport.pool_->mu);
+    if (!s.transport.pool_->idle) s.transport.pool_->idle = std::move(s.conn);
+  }
+  return std::move(*got.reply);
+}
+
+Result<HttpReply> HttpTransport::request(const std::string& method, const std::string& target,
+                                         const std::string& json_body) const {
+  auto sent = start(method, target, json_body);
+  if (!sent) return sent.error();
+  return sent->finish();
 }
 
 }  // namespace roundhouse::sync::client

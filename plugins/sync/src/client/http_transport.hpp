@@ -31,11 +31,32 @@ class HttpTransport {
 
   struct Connection;  // http_transport.cpp
   struct Pool;
+  class InFlight;
+  // The same request in two steps: start() sends it and returns at once, InFlight::finish() reads
+  // the reply (meanwhile the server works on it: a sync sends its pull before it records its push's
+  // reply). A request that cannot be sent fails here, one whose reply cannot be read in finish().
+  Result<InFlight> start(const std::string& method, const std::string& target, const std::string& json_body = {}) const;
 
  private:
   std::string host_, port_, api_key_;
   std::chrono::milliseconds timeout_{};
   std::shared_ptr<Pool> pool_;  // the kept connection, shared by copies
+};
+
+// A sent request whose reply has not been read. Move-only; dropping it closes its connection.
+class HttpTransport::InFlight {
+ public:
+  InFlight(InFlight&&) noexcept;
+  InFlight& operator=(InFlight&&) noexcept;
+  ~InFlight();
+  // Reads the reply (once). The connection goes back to the transport when the server keeps it.
+  Result<HttpReply> finish();
+
+ private:
+  friend class HttpTransport;
+  struct State;
+  explicit InFlight(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
 };
 
 }  // namespace roundhouse::sync::client

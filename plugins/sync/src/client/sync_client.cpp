@@ -81,7 +81,7 @@ Result<HttpReply> SyncClient::call(const std::string& method, const std::string&
   }
 }
 
-Status SyncClient::push(SyncReport& report) {
+Status SyncClient::push(SyncReport& report, std::optional<HttpTransport::InFlight>& pull_sent) {
   // At most a few rounds: a reply may acknowledge less than sent (the server lost an earlier
   // batch's ack or asks for a resend from a point), after which the queue is pushed again.
   for (int round = 0; round < 4 && store_.replica().pending(); ++round) {
@@ -93,10 +93,14 @@ Status SyncClient::push(SyncReport& report) {
     if (!r) return r.error();
     if (r->status != 200) return refused(*r);
     auto reply = json::parse(r->body).as_object();
+    const auto acked = reply.at("acked").to_number<std::uint64_t>();
+    // The whole queue is in (the queue holds operations acked + 1 .. acked + pending): the pull goes
+    // out now, and the server answers it while this reply is recorded. Its answer does not depend on
+    // these records; if it cannot go out, pull() asks again.
+    if (acked >= before + store_.replica().pending())
+      if (auto sent = transport_.start("GET", pull_target()); sent) ++report.attempts, pull_sent.emplace(std::move(*sent));
     // Synced with the pull's record (or at the end of sync()): a lost ack only costs a resend.
-    if (auto st = store_.record_ack(reply.at("acked").to_number<std::uint64_t>(), DeviceStore::Durability::with_next);
-        !st)
-      return st;
+    if (auto st = store_.record_ack(acked, DeviceStore::Durability::with_next); !st) return st;
     for (const auto& k : reply.at("conflicts").as_array()) report.conflicts.emplace_back(k.as_string());
     if (auto st = dead_letter(reply, report); !st) return st;
     report.pushed_ops += store_.replica().acked() - before;
@@ -124,9 +128,14 @@ Status SyncClient::dead_letter(const json::object& reply, SyncReport& report) {
   return {};
 }
 
-Status SyncClient::pull(SyncReport& report) {
-  const std::string target = "/api/v1/sync/pull/" + store_.device_id() + "?cursor=" + std::to_string(store_.replica().cursor());
-  auto r = call("GET", target, {}, report);
+std::string SyncClient::pull_target() const {
+  return "/api/v1/sync/pull/" + store_.device_id() + "?cursor=" + std::to_string(store_.replica().cursor());
+}
+
+Status SyncClient::pull(SyncReport& report, std::optional<HttpTransport::InFlight> pull_sent) {
+  Result<HttpReply> r = Error{ErrorCode::unavailable, "not sent"};
+  if (pull_sent) r = pull_sent->finish();
+  if (!pull_sent || !r || retryable(r->status)) r = call("GET", pull_target(), {}, report);
   if (!r) return r.error();
   if (r->status != 200) return refused(*r);
   auto reply = json::parse(r->body).as_object();
@@ -142,8 +151,9 @@ Status SyncClient::pull(SyncReport& report) {
 
 Result<SyncReport> SyncClient::sync() {
   SyncReport report;
-  Status st = push(report);
-  if (st) st = pull(report);
+  std::optional<HttpTransport::InFlight> pull_sent;
+  Status st = push(report, pull_sent);
+  if (st) st = pull(report, std::move(pull_sent));
   // Whatever this sync recorded is durable when it returns, whether it got through or not.
   if (auto flushed = store_.flush(); st && !flushed) st = flushed;
   if (!st) return st.error();
