@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <cctype>
 #include <cerrno>
 #include <mutex>
 #include <optional>
@@ -93,7 +94,12 @@ Received receive(Connection& c) {
   }
   out.keep = parser.get().keep_alive();
   auto res = parser.release();
-  out.reply = HttpReply{static_cast<int>(res.result_int()), std::move(res.body())};
+  out.reply = HttpReply{static_cast<int>(res.result_int()), std::move(res.body()), {}};
+  for (const auto& field : res) {
+    std::string name(field.name_string());
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out.reply->headers.emplace(std::move(name), std::string(field.value()));
+  }
   return out;
 }
 
@@ -131,13 +137,14 @@ HttpTransport::InFlight& HttpTransport::InFlight::operator=(InFlight&&) noexcept
 HttpTransport::InFlight::~InFlight() = default;
 
 Result<HttpTransport::InFlight> HttpTransport::start(const std::string& method, const std::string& target,
-                                                     const std::string& json_body) const {
+                                                     const HttpBody& body) const {
   Request req{http::string_to_verb(method), target, 11};
   req.set(http::field::host, host_);
   req.set(http::field::authorization, "Bearer " + api_key_);
-  if (!json_body.empty()) {
-    req.set(http::field::content_type, "application/json");
-    req.body() = json_body;
+  if (!body.accept.empty()) req.set(http::field::accept, body.accept);
+  if (!body.bytes.empty()) {
+    req.set(http::field::content_type, body.content_type);
+    req.body() = body.bytes;
   }
   req.keep_alive(true);
   req.prepare_payload();
@@ -187,10 +194,15 @@ Result<HttpReply> HttpTransport::InFlight::finish() {
 }
 
 Result<HttpReply> HttpTransport::request(const std::string& method, const std::string& target,
-                                         const std::string& json_body) const {
-  auto sent = start(method, target, json_body);
+                                         const HttpBody& body) const {
+  auto sent = start(method, target, body);
   if (!sent) return sent.error();
   return sent->finish();
+}
+
+Result<HttpReply> HttpTransport::request(const std::string& method, const std::string& target,
+                                         const std::string& json_body) const {
+  return request(method, target, HttpBody{json_body});
 }
 
 }  // namespace roundhouse::sync::client

@@ -1,6 +1,7 @@
 #pragma once
-// A minimal blocking HTTP/1.1 client (Boost.Beast) for the device side: JSON bodies, bearer
-// authentication. Transport failures are `unavailable` errors (retryable).
+// A minimal blocking HTTP/1.1 client (Boost.Beast) for the device side: JSON bodies (or another
+// media type the caller names), bearer authentication. Transport failures are `unavailable` errors
+// (retryable).
 //
 // Keep-alive: after a reply the server lets stay open, the connection is kept for the next request
 // of this transport or its copies (a sync's pull goes out on its push's connection). A kept
@@ -10,6 +11,7 @@
 // request takes the kept connection for itself or opens its own.
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -20,6 +22,18 @@ namespace roundhouse::sync::client {
 struct HttpReply {
   int status = 0;
   std::string body;
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string header(const std::string& lowercase_name) const {
+    auto it = headers.find(lowercase_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+// What a request sends beside its method and target.
+struct HttpBody {
+  std::string bytes;                            // empty: no body
+  std::string content_type = "application/json";
+  std::string accept;                           // the Accept header, when not empty
 };
 
 // base_url: "http://host:port" (no TLS here; put a TLS proxy in front for the field).
@@ -28,6 +42,7 @@ class HttpTransport {
   static Result<HttpTransport> create(const std::string& base_url, std::string api_key,
                                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
   Result<HttpReply> request(const std::string& method, const std::string& target, const std::string& json_body = {}) const;
+  Result<HttpReply> request(const std::string& method, const std::string& target, const HttpBody& body) const;
 
   struct Connection;  // http_transport.cpp
   struct Pool;
@@ -35,7 +50,7 @@ class HttpTransport {
   // The same request in two steps: start() sends it and returns at once, InFlight::finish() reads
   // the reply (meanwhile the server works on it: a sync sends its pull before it records its push's
   // reply). A request that cannot be sent fails here, one whose reply cannot be read in finish().
-  Result<InFlight> start(const std::string& method, const std::string& target, const std::string& json_body = {}) const;
+  Result<InFlight> start(const std::string& method, const std::string& target, const HttpBody& body = {}) const;
 
  private:
   std::string host_, port_, api_key_;

@@ -65,7 +65,7 @@ class SyncClient {
   Result<SyncReport> sync();
 
  private:
-  Result<HttpReply> call(const std::string& method, const std::string& target, const std::string& body, SyncReport& report);
+  Result<HttpReply> call(const std::string& method, const std::string& target, const HttpBody& body, SyncReport& report);
   // `pull_sent`: the pull, sent as soon as a reply acknowledges the whole queue (before the reply is
   // recorded), for pull() to read.
   Status push(SyncReport& report, std::optional<HttpTransport::InFlight>& pull_sent);
