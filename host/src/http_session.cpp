@@ -21,6 +21,10 @@ namespace roundhouse::host {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
+
+namespace {
+constexpr std::uint64_t kBodyReadChunk = 64 << 10;  // the most a body read asks for at once
+}  // namespace
 using tcp = net::ip::tcp;
 
 // ---- SessionHub ----
@@ -148,6 +152,10 @@ void HttpSession::on_header(beast::error_code ec) {
 
 void HttpSession::read_body() {
   if (parser_->is_done()) return handle_request();
+  // Beast reads what the buffer has room for (512 bytes when it is fresh): a body of tens of
+  // kilobytes gets room for itself (up to 64 KiB) instead of a read per 512 bytes.
+  if (auto length = parser_->content_length(); length && buffer_.capacity() - buffer_.size() < *length)
+    buffer_.reserve(buffer_.size() + static_cast<std::size_t>(std::min<std::uint64_t>(*length, kBodyReadChunk)));
   stream_.expires_after(hub_->idle_timeout());
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
