@@ -121,7 +121,10 @@ Status SyncClient::push(SyncReport& report, std::optional<HttpTransport::InFligh
     auto r = call("POST", target, HttpBody{wire::encode(store_.replica().batch()), kBinary}, report);
     if (!r) return r.error();
     if (r->status != 200) return refused(*r);
-    auto reply = json::parse(r->body).as_object();
+    // One arena for the reply's values: its conflict list can hold a key per operation.
+    json::monotonic_resource arena;
+    const json::value parsed = json::parse(r->body, &arena);
+    const json::object& reply = parsed.as_object();
     const auto acked = reply.at("acked").to_number<std::uint64_t>();
     // The whole queue is in (the queue holds operations acked + 1 .. acked + pending): the pull goes
     // out now, and the server answers it while this reply is recorded. Its answer does not depend on
@@ -130,7 +133,9 @@ Status SyncClient::push(SyncReport& report, std::optional<HttpTransport::InFligh
       if (auto sent = transport_.start("GET", pull_target(), kPullBody); sent) ++report.attempts, pull_sent.emplace(std::move(*sent));
     // Synced with the pull's record (or at the end of sync()): a lost ack only costs a resend.
     if (auto st = store_.record_ack(acked, DeviceStore::Durability::with_next); !st) return st;
-    for (const auto& k : reply.at("conflicts").as_array()) report.conflicts.emplace_back(k.as_string());
+    const auto& conflicts = reply.at("conflicts").as_array();
+    report.conflicts.reserve(report.conflicts.size() + conflicts.size());
+    for (const auto& k : conflicts) report.conflicts.emplace_back(k.as_string());
     if (auto st = dead_letter(reply, report); !st) return st;
     report.pushed_ops += store_.replica().acked() - before;
   }
