@@ -24,6 +24,7 @@ namespace net = boost::asio;
 
 namespace {
 constexpr std::uint64_t kBodyReadChunk = 64 << 10;  // the most a body read asks for at once
+constexpr std::size_t kIdleBufferBytes = 8 << 10;     // what a connection keeps between requests
 }  // namespace
 using tcp = net::ip::tcp;
 
@@ -173,6 +174,8 @@ void HttpSession::handle_request() {
   stream_.expires_never();  // the handler may take a while (an append waits for its fsync)
   auto msg = parser_->release();
   parser_.reset();
+  // An idle keep-alive connection does not hold on to the room a large body got.
+  if (buffer_.size() == 0 && buffer_.capacity() > kIdleBufferBytes) buffer_.shrink_to_fit();
   keep_alive_ = msg.keep_alive();
   head_ = msg.method() == http::verb::head;
 
