@@ -4,6 +4,7 @@
 real `roundhouse serve` from the device client library.
 
     benchmarks/sync/sync_bench.py [--quick] [--build-dir build] [--out rows.json]
+    benchmarks/sync/sync_bench.py --http-only [--build-dir build]   # sync.http_roundtrip alone
 
 The baseline is copied into <build>/crdt-js and installed there with npm (never into the shared
 folder). Automerge is left out: its one-message-at-a-time merge runs at ~170 ops/s (minutes here).
@@ -98,13 +99,28 @@ def http_rows(build_dir, tmp):
         proc.wait(15)
 
 
+def http_row(http, baseline_ms):
+    value, base = round(http["http_roundtrip_ms_median"], 2), round(baseline_ms, 2)
+    return {"id": "sync.http_roundtrip", "value": value, "unit": "ms",
+            "baseline": {"name": "the same 1000 operations as one JSON event append (POST /api/v1/events)", "value": base},
+            "target": {"max_value": 10, "note": "1000-op push + pull through HTTP < 10 ms"},
+            "ratio": round(value / base, 3) if base else None,
+            "details": {k: v for k, v in http.items()}}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="2,000 operations per device instead of 10,000")
     ap.add_argument("--build-dir", default=os.environ.get("ROUNDHOUSE_BUILD_DIR", os.path.join(REPO, "build")))
     ap.add_argument("--out", help="write the rows here as JSON (else stdout)")
+    ap.add_argument("--http-only", action="store_true",
+                    help="only the sync.http_roundtrip row (no ingest rounds, no Yjs baseline)")
     args = ap.parse_args()
     build_dir = os.path.abspath(args.build_dir)
+    if args.http_only:
+        with tempfile.TemporaryDirectory(prefix="roundhouse-sync-bench-") as tmp:
+            http, baseline_ms = http_rows(build_dir, tmp)
+        return emit([http_row(http, baseline_ms)], args.out)
     keys, devices, ops = 1000, 10, (2000 if args.quick else 10000)
 
     cmd = [os.path.join(build_dir, "bin", "roundhouse_sync_bench"), "--keys", str(keys), "--devices", str(devices), "--ops", str(ops)]
@@ -147,17 +163,18 @@ def main():
                      "baseline_state_bytes": num(y, "state bytes"),
                      "plain_json_bytes": json_bytes, "live_keys": ours["live_keys"],
                      "values_kept_manual": ours["state_values"]}},
-        {"id": "sync.http_roundtrip", "value": round(http["http_roundtrip_ms_median"], 2), "unit": "ms",
-         "baseline": {"name": "the same 1000 operations as one JSON event append (POST /api/v1/events)", "value": round(baseline_ms, 2)},
-         "target": {"max_value": 10, "note": "1000-op push + pull through HTTP < 10 ms"},
-         "details": {k: v for k, v in http.items()}},
+        http_row(http, baseline_ms),
     ]
     for r in rows:
         b = r["baseline"]["value"]
         r["ratio"] = round(r["value"] / b, 3) if b else None
+    emit(rows, args.out)
+
+
+def emit(rows, out):
     text = json.dumps(rows, indent=2)
-    if args.out:
-        with open(args.out, "w") as f:
+    if out:
+        with open(out, "w") as f:
             f.write(text + "\n")
     else:
         print(text)

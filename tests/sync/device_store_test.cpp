@@ -115,6 +115,36 @@ TEST_F(DeviceStoreTest, ATornLastRecordIsCutOffAndTheStoreStaysUsable) {
   EXPECT_EQ((*s)->replica().state().get("vehicle/V1/status")->begin()->second.value, Value(std::string("c")));
 }
 
+TEST_F(DeviceStoreTest, AnAckSyncedWithTheNextRecordSurvivesAndLosingItOnlyQueuesTheOpsAgain) {
+  std::uintmax_t before_ack = 0;
+  {
+    auto s = DeviceStore::create(path_, "tablet-a", 2);
+    ASSERT_TRUE((*s)->write("vehicle/V1/status", std::string("a"), 1).ok());
+    ASSERT_TRUE((*s)->write("vehicle/V1/km", std::int64_t{7}, 2).ok());
+    before_ack = fs::file_size(path_);
+    ASSERT_TRUE((*s)->record_ack(2, DeviceStore::Durability::with_next).ok());
+    EXPECT_EQ((*s)->replica().pending(), 0u);
+    ASSERT_TRUE((*s)->record_pull(wire::encode(ChangeSet{}), 0, 3, 3).ok());  // synced: the ack with it
+    ASSERT_TRUE((*s)->flush().ok()) << "nothing left to sync is fine";
+  }
+  {
+    auto s = DeviceStore::open(path_);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ((*s)->replica().acked(), 2u);
+    EXPECT_EQ((*s)->replica().pending(), 0u);
+    EXPECT_EQ((*s)->replica().cursor(), 3u);
+  }
+  // A crash before anything synced the ack: the operations are pending again, whole, and the next
+  // push sends them once more (the server answers them as acknowledged already).
+  fs::resize_file(path_, before_ack);
+  auto s = DeviceStore::open(path_);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ((*s)->replica().acked(), 0u);
+  EXPECT_EQ((*s)->replica().pending(), 2u);
+  EXPECT_EQ((*s)->replica().first_pending(), 1u);
+  EXPECT_EQ((*s)->replica().batch().size(), 2u);
+}
+
 TEST_F(DeviceStoreTest, RefusesWhatIsNotADeviceStore) {
   std::ofstream(path_) << "hello";
   auto s = DeviceStore::open(path_);

@@ -3,6 +3,7 @@
 revoked devices and malformed pushes are refused and change nothing; a restarted host keeps it all."""
 
 import base64
+import http.client
 import json
 
 from conftest import ADMIN, READER, WRITER, Device, requires_sqlite
@@ -75,13 +76,17 @@ def test_device_registry_list_revoke_and_roles(host, tmp_path):
     assert host.post("/api/v1/sync/devices/nope/revoke", {}).status == 404
 
 
-def test_malformed_or_foreign_pushes_are_refused_and_store_nothing(host, tmp_path):
-    a = Device(host, tmp_path / "a.rhs", "tablet-a")
-    a.register()
+def two_tablets_one_synced(host, tmp_path, key):
+    """tablet-a registered, tablet-b registered with one synced write at `key`."""
+    Device(host, tmp_path / "a.rhs", "tablet-a").register()
     b = Device(host, tmp_path / "b.rhs", "tablet-b")
     b.register()
-    b.write("checklist/EMU-0003/status", "in_service")
-    b.sync()
+    b.write(key, "in_service")
+    b.sync()  # the device client pushes and pulls in the binary form
+
+
+def test_malformed_or_foreign_pushes_are_refused_and_store_nothing(host, tmp_path):
+    two_tablets_one_synced(host, tmp_path, "checklist/EMU-0003/status")
     before = host.get("/api/v1/sync/pull/tablet-a?cursor=0").json
     bad = [
         {"device_id": "tablet-a", "changes": "not base64!"},
@@ -102,6 +107,44 @@ def test_malformed_or_foreign_pushes_are_refused_and_store_nothing(host, tmp_pat
     outcomes = [s["outcome"] for s in host.get("/api/v1/sync/sessions").json["sessions"] if s["device_id"] == "tablet-a"]
     assert sum(o.startswith("rejected") for o in outcomes) == 2  # the two that reached the engine
     assert host.get("/api/v1/sync/pull/tablet-a?cursor=abc").status == 400
+
+
+def raw(host, method, path, body=None, headers=None):
+    """A request whose reply body stays bytes (the wire format is binary)."""
+    conn = http.client.HTTPConnection("127.0.0.1", host.port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers={"Authorization": f"Bearer {WRITER}", **(headers or {})})
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
+def test_binary_pushes_and_pulls_carry_the_wire_bytes_as_they_are(host, tmp_path):
+    two_tablets_one_synced(host, tmp_path, "checklist/EMU-0005/status")
+    as_json = host.get("/api/v1/sync/pull/tablet-a?cursor=0").json
+    status, headers, body = raw(host, "GET", "/api/v1/sync/pull/tablet-a?cursor=0",
+                                headers={"Accept": "application/octet-stream"})
+    assert status == 200 and headers["content-type"] == "application/octet-stream"
+    assert body == base64.b64decode(as_json["changes"])
+    assert (int(headers["x-sync-from"]), int(headers["x-sync-cursor"]), int(headers["x-sync-ops"])) == (
+        as_json["from"], as_json["cursor"], as_json["ops"])
+
+    octet = {"Content-Type": "application/octet-stream"}
+    bad = [
+        ("/api/v1/sync/push?first_op=1", b"RHS"),                                  # no device
+        ("/api/v1/sync/push?device_id=tablet-a&first_op=0", b"RHS"),              # no first op
+        ("/api/v1/sync/push?device_id=tablet-a&first_op=x", b"RHS"),
+        ("/api/v1/sync/push?device_id=tablet-a&first_op=1", b"RHS\x01\x01\xff"),  # malformed
+        ("/api/v1/sync/push?device_id=tablet-a&first_op=1", body),                # tablet-b's operations
+        ("/api/v1/sync/push?device_id=ghost&first_op=1", b"RHS"),
+    ]
+    replies = [raw(host, "POST", path, data, octet) for path, data in bad]
+    assert [r[0] for r in replies] == [400, 400, 400, 400, 403, 404], replies
+    assert replies[0][1]["content-type"] == "application/problem+json"
+    assert json.loads(replies[3][2])["detail"].startswith("sync wire:")
+    after = host.get("/api/v1/sync/pull/tablet-a?cursor=0").json
+    assert after["changes"] == as_json["changes"] and after["cursor"] == as_json["cursor"], "nothing was stored"
 
 
 def test_retry_of_an_acknowledged_push_is_idempotent(host, tmp_path):

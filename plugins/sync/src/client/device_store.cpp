@@ -42,7 +42,9 @@ DeviceStore::DeviceStore(int fd, std::string device_id, ReplicaId replica)
     : fd_(fd), device_id_(std::move(device_id)), replica_(replica) {}
 
 DeviceStore::~DeviceStore() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ < 0) return;
+  (void)flush();  // best effort: a record written with_next is not dropped just because nothing followed it
+  ::close(fd_);
 }
 
 Result<std::unique_ptr<DeviceStore>> DeviceStore::create(const std::filesystem::path& path,
@@ -145,7 +147,7 @@ Status DeviceStore::replay(std::string_view bytes) {
   return {};
 }
 
-Status DeviceStore::append(char kind, std::string_view payload) {
+Status DeviceStore::append(char kind, std::string_view payload, Durability durability) {
   std::string rec(1, kind);
   rec.append(payload);
   std::string frame;
@@ -163,7 +165,14 @@ Status DeviceStore::append(char kind, std::string_view payload) {
     p += n;
     left -= static_cast<std::size_t>(n);
   }
+  unsynced_ = true;
+  return durability == Durability::now ? flush() : Status{};
+}
+
+Status DeviceStore::flush() {
+  if (!unsynced_) return {};
   if (::fdatasync(fd_) != 0) return io_error("syncing the device store");
+  unsynced_ = false;
   return {};
 }
 
@@ -228,11 +237,11 @@ Result<Dot> DeviceStore::retry(std::uint64_t op_seq, std::int64_t physical_ms) {
   return dot;
 }
 
-Status DeviceStore::record_ack(std::uint64_t acked) {
+Status DeviceStore::record_ack(std::uint64_t acked, Durability durability) {
   if (acked <= replica_.acked()) return {};
   wire::Writer w;
   w.varint(acked);
-  if (auto st = append(kAck, w.str()); !st) return st;
+  if (auto st = append(kAck, w.str(), durability); !st) return st;
   replica_.on_acked(acked);
   return {};
 }

@@ -4,6 +4,10 @@
 // before the call returns. Reopening replays the records into a DeviceReplica; a torn last record
 // (a crash mid-append) is cut off, so only what was acknowledged to the caller survives.
 //
+// An ack may be written without its own fdatasync (Durability::with_next): the next synced record
+// or flush() makes it durable with everything before it. Losing one in a crash only means the
+// device pushes those operations again, which the server answers as already acknowledged.
+//
 // It also holds the dead-letter list: operations the server refused permanently (acknowledged, so
 // they never block the queue), kept with the reason until a person retries or discards them.
 //
@@ -44,13 +48,16 @@ class DeviceStore {
   const std::string& device_id() const noexcept { return device_id_; }
   const protocol::DeviceReplica& replica() const noexcept { return replica_; }
 
-  // Each mutation is durable when it returns ok.
+  // Each mutation is durable when it returns ok (an ack with `with_next`: after the next synced one).
+  enum class Durability { now, with_next };
   Result<Dot> write(const std::string& key, Value value, std::int64_t physical_ms);
   Result<Dot> erase(const std::string& key);
   // An increment of an additive field (labour hours, parts consumed): written under a key of its
   // own, "<key>+<replica>.<op number>", so queue compaction never folds two increments together.
   Result<Dot> add(const std::string& key, Value amount, std::int64_t physical_ms);
-  Status record_ack(std::uint64_t acked);
+  Status record_ack(std::uint64_t acked, Durability durability = Durability::now);
+  // Makes every record written so far durable (nothing to do when each was synced already).
+  Status flush();
   Status record_pull(std::string_view wire_changes, std::uint64_t from, std::uint64_t cursor, std::int64_t physical_ms);
 
   const std::map<std::uint64_t, DeadLetter>& dead_letters() const noexcept { return dead_; }
@@ -63,11 +70,12 @@ class DeviceStore {
 
  private:
   DeviceStore(int fd, std::string device_id, ReplicaId replica);
-  Status append(char kind, std::string_view payload);
+  Status append(char kind, std::string_view payload, Durability durability = Durability::now);
   Status replay(std::string_view bytes);
   Status persist_last_op();
 
   int fd_ = -1;
+  bool unsynced_ = false;  // records written since the last fdatasync
   std::string device_id_;
   protocol::DeviceReplica replica_;
   std::map<std::uint64_t, DeadLetter> dead_;

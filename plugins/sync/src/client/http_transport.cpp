@@ -1,5 +1,12 @@
 #include "http_transport.hpp"
 
+#include <sys/socket.h>
+
+#include <cctype>
+#include <cerrno>
+#include <mutex>
+#include <optional>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -8,6 +15,95 @@
 namespace roundhouse::sync::client {
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace net = boost::asio;
+
+struct HttpTransport::Connection {
+  net::io_context io;
+  beast::tcp_stream stream{io};
+  beast::flat_buffer buffer;
+};
+
+struct HttpTransport::Pool {
+  std::mutex mu;
+  std::unique_ptr<Connection> idle;
+};
+
+namespace {
+
+using Connection = HttpTransport::Connection;
+using Request = http::request<http::string_body>;
+
+// Large reads: a pull reply is tens of kilobytes, and Beast reads what the buffer has room for.
+constexpr std::size_t kReadBuffer = 64 << 10;
+
+// A kept connection is usable when the server has neither closed it (idle timeout, restart: the
+// peek sees the end of the stream) nor sent anything unasked.
+bool still_open(Connection& c) {
+  char byte;
+  const ssize_t n = ::recv(c.stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+bool idempotent(http::verb v) {
+  return v == http::verb::get || v == http::verb::head || v == http::verb::put || v == http::verb::delete_;
+}
+
+Error unreachable(const std::string& why) { return Error{ErrorCode::unavailable, "sync server unreachable: " + why}; }
+
+Result<std::unique_ptr<Connection>> open(const std::string& host, const std::string& port,
+                                         std::chrono::milliseconds timeout) {
+  try {
+    auto c = std::make_unique<Connection>();
+    net::ip::tcp::resolver resolver(c->io);
+    c->stream.expires_after(timeout);
+    c->stream.connect(resolver.resolve(host, port));
+    c->stream.socket().set_option(net::ip::tcp::no_delay(true));  // a request is one write: send it now
+    return c;
+  } catch (const std::exception& e) {
+    return unreachable(e.what());
+  }
+}
+
+bool send(Connection& c, Request& req, std::string& error) {
+  beast::error_code ec;
+  http::write(c.stream, req, ec);
+  if (ec) error = ec.message();
+  return !ec;
+}
+
+struct Received {
+  std::optional<HttpReply> reply;
+  bool keep = false;          // the connection may carry the next request
+  bool nothing_back = false;  // the connection ended before any byte of a reply
+  std::string error;
+};
+
+Received receive(Connection& c) {
+  Received out;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 << 20);
+  c.buffer.clear();
+  c.buffer.reserve(kReadBuffer);
+  beast::error_code ec;
+  http::read(c.stream, c.buffer, parser, ec);
+  if (ec) {
+    out.nothing_back = !parser.got_some() && (ec == http::error::end_of_stream || ec == net::error::connection_reset ||
+                                              ec == net::error::eof);
+    out.error = ec.message();
+    return out;
+  }
+  out.keep = parser.get().keep_alive();
+  auto res = parser.release();
+  out.reply = HttpReply{static_cast<int>(res.result_int()), std::move(res.body()), {}};
+  for (const auto& field : res) {
+    std::string name(field.name_string());
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out.reply->headers.emplace(std::move(name), std::string(field.value()));
+  }
+  return out;
+}
+
+}  // namespace
 
 Result<HttpTransport> HttpTransport::create(const std::string& base_url, std::string api_key,
                                             std::chrono::milliseconds timeout) {
@@ -23,37 +119,90 @@ Result<HttpTransport> HttpTransport::create(const std::string& base_url, std::st
     return Error{ErrorCode::invalid_argument, "the server URL must be http://host[:port]"};
   t.api_key_ = std::move(api_key);
   t.timeout_ = timeout;
+  t.pool_ = std::make_shared<Pool>();
   return t;
+}
+
+struct HttpTransport::InFlight::State {
+  HttpTransport transport;  // where to send the request again
+  Request req;
+  std::unique_ptr<Connection> conn;
+  bool reused = false;  // a kept connection, which the server may have closed as the request went out
+  bool finished = false;
+};
+
+HttpTransport::InFlight::InFlight(std::unique_ptr<State> state) : state_(std::move(state)) {}
+HttpTransport::InFlight::InFlight(InFlight&&) noexcept = default;
+HttpTransport::InFlight& HttpTransport::InFlight::operator=(InFlight&&) noexcept = default;
+HttpTransport::InFlight::~InFlight() = default;
+
+Result<HttpTransport::InFlight> HttpTransport::start(const std::string& method, const std::string& target,
+                                                     const HttpBody& body) const {
+  Request req{http::string_to_verb(method), target, 11};
+  req.set(http::field::host, host_);
+  req.set(http::field::authorization, "Bearer " + api_key_);
+  if (!body.accept.empty()) req.set(http::field::accept, body.accept);
+  if (!body.bytes.empty()) {
+    req.set(http::field::content_type, body.content_type);
+    req.body() = body.bytes;
+  }
+  req.keep_alive(true);
+  req.prepare_payload();
+
+  std::unique_ptr<Connection> conn;
+  {
+    std::lock_guard lock(pool_->mu);
+    conn = std::move(pool_->idle);
+  }
+  if (conn && !still_open(*conn)) conn.reset();
+  bool kept = false;  // the request went out on a kept connection
+  std::string error;
+  if (conn) {
+    kept = send(*conn, req, error);
+    if (!kept && !idempotent(req.method())) return unreachable(error);
+    if (!kept) conn.reset();
+  }
+  if (!conn) {
+    auto fresh = open(host_, port_, timeout_);
+    if (!fresh) return fresh.error();
+    conn = std::move(*fresh);
+    if (!send(*conn, req, error)) return unreachable(error);
+  }
+  return InFlight(std::make_unique<InFlight::State>(InFlight::State{*this, std::move(req), std::move(conn), kept, false}));
+}
+
+Result<HttpReply> HttpTransport::InFlight::finish() {
+  if (!state_ || state_->finished) return Error{ErrorCode::invalid_argument, "this request's reply was read already"};
+  State& s = *state_;
+  s.finished = true;
+  Received got = receive(*s.conn);
+  // The server closed the kept connection as the request went out: nothing reached a handler that
+  // could have answered, but only a request that may run twice is sent again by itself.
+  if (!got.reply && s.reused && got.nothing_back && idempotent(s.req.method())) {
+    auto fresh = open(s.transport.host_, s.transport.port_, s.transport.timeout_);
+    if (!fresh) return fresh.error();
+    s.conn = std::move(*fresh);
+    if (std::string error; !send(*s.conn, s.req, error)) return unreachable(error);
+    got = receive(*s.conn);
+  }
+  if (!got.reply) return unreachable(got.error);
+  if (got.keep) {
+    std::lock_guard lock(s.transport.pool_->mu);
+    if (!s.transport.pool_->idle) s.transport.pool_->idle = std::move(s.conn);
+  }
+  return std::move(*got.reply);
+}
+
+Result<HttpReply> HttpTransport::request(const std::string& method, const std::string& target,
+                                         const HttpBody& body) const {
+  auto sent = start(method, target, body);
+  if (!sent) return sent.error();
+  return sent->finish();
 }
 
 Result<HttpReply> HttpTransport::request(const std::string& method, const std::string& target,
                                          const std::string& json_body) const {
-  try {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::resolver resolver(io);
-    beast::tcp_stream stream(io);
-    stream.expires_after(timeout_);
-    stream.connect(resolver.resolve(host_, port_));
-    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-    req.set(http::field::host, host_);
-    req.set(http::field::authorization, "Bearer " + api_key_);
-    if (!json_body.empty()) {
-      req.set(http::field::content_type, "application/json");
-      req.body() = json_body;
-    }
-    req.prepare_payload();
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64 << 20);
-    http::read(stream, buffer, parser);
-    beast::error_code ec;
-    stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
-    auto res = parser.release();
-    return HttpReply{static_cast<int>(res.result_int()), std::move(res.body())};
-  } catch (const std::exception& e) {
-    return Error{ErrorCode::unavailable, std::string("sync server unreachable: ") + e.what()};
-  }
+  return request(method, target, HttpBody{json_body});
 }
 
 }  // namespace roundhouse::sync::client

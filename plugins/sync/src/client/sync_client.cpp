@@ -1,6 +1,9 @@
 #include "sync_client.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <optional>
 #include <thread>
 
 #include <boost/json.hpp>
@@ -16,6 +19,33 @@ namespace json = boost::json;
 namespace {
 
 bool retryable(int status) { return status == 429 || status >= 500; }
+
+// Pushes and pulls carry the wire bytes as they are (no base64, no JSON around them).
+const std::string kBinary = "application/octet-stream";
+const HttpBody kPullBody{{}, "application/json", kBinary};
+
+// A query parameter's value, percent-encoded (a device id may hold '+', '&', '=').
+std::string query_value(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::optional<std::uint64_t> number(const std::string& s) {
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
 
 Error refused(const HttpReply& r) {
   std::string detail = r.body;
@@ -64,7 +94,7 @@ Result<SyncClient::Enrolment> SyncClient::enrol(const HttpTransport& admin, cons
   return out;
 }
 
-Result<HttpReply> SyncClient::call(const std::string& method, const std::string& target, const std::string& body,
+Result<HttpReply> SyncClient::call(const std::string& method, const std::string& target, const HttpBody& body,
                                    SyncReport& report) {
   std::chrono::milliseconds backoff = retry_.base;
   for (int attempt = 1;; ++attempt) {
@@ -81,20 +111,31 @@ Result<HttpReply> SyncClient::call(const std::string& method, const std::string&
   }
 }
 
-Status SyncClient::push(SyncReport& report) {
+Status SyncClient::push(SyncReport& report, std::optional<HttpTransport::InFlight>& pull_sent) {
   // At most a few rounds: a reply may acknowledge less than sent (the server lost an earlier
   // batch's ack or asks for a resend from a point), after which the queue is pushed again.
   for (int round = 0; round < 4 && store_.replica().pending(); ++round) {
     const std::uint64_t before = store_.replica().acked();
-    const std::string body = json::serialize(json::object{
-        {"device_id", store_.device_id()}, {"first_op", store_.replica().first_pending()},
-        {"changes", base64_encode(wire::encode(store_.replica().batch()))}});
-    auto r = call("POST", "/api/v1/sync/push", body, report);
+    const std::string target = "/api/v1/sync/push?device_id=" + query_value(store_.device_id()) +
+                               "&first_op=" + std::to_string(store_.replica().first_pending());
+    auto r = call("POST", target, HttpBody{wire::encode(store_.replica().batch()), kBinary}, report);
     if (!r) return r.error();
     if (r->status != 200) return refused(*r);
-    auto reply = json::parse(r->body).as_object();
-    if (auto st = store_.record_ack(reply.at("acked").to_number<std::uint64_t>()); !st) return st;
-    for (const auto& k : reply.at("conflicts").as_array()) report.conflicts.emplace_back(k.as_string());
+    // One arena for the reply's values: its conflict list can hold a key per operation.
+    json::monotonic_resource arena;
+    const json::value parsed = json::parse(r->body, &arena);
+    const json::object& reply = parsed.as_object();
+    const auto acked = reply.at("acked").to_number<std::uint64_t>();
+    // The whole queue is in (the queue holds operations acked + 1 .. acked + pending): the pull goes
+    // out now, and the server answers it while this reply is recorded. Its answer does not depend on
+    // these records; if it cannot go out, pull() asks again.
+    if (acked >= before + store_.replica().pending())
+      if (auto sent = transport_.start("GET", pull_target(), kPullBody); sent) ++report.attempts, pull_sent.emplace(std::move(*sent));
+    // Synced with the pull's record (or at the end of sync()): a lost ack only costs a resend.
+    if (auto st = store_.record_ack(acked, DeviceStore::Durability::with_next); !st) return st;
+    const auto& conflicts = reply.at("conflicts").as_array();
+    report.conflicts.reserve(report.conflicts.size() + conflicts.size());
+    for (const auto& k : conflicts) report.conflicts.emplace_back(k.as_string());
     if (auto st = dead_letter(reply, report); !st) return st;
     report.pushed_ops += store_.replica().acked() - before;
   }
@@ -121,16 +162,31 @@ Status SyncClient::dead_letter(const json::object& reply, SyncReport& report) {
   return {};
 }
 
-Status SyncClient::pull(SyncReport& report) {
-  const std::string target = "/api/v1/sync/pull/" + store_.device_id() + "?cursor=" + std::to_string(store_.replica().cursor());
-  auto r = call("GET", target, {}, report);
+std::string SyncClient::pull_target() const {
+  return "/api/v1/sync/pull/" + store_.device_id() + "?cursor=" + std::to_string(store_.replica().cursor());
+}
+
+Status SyncClient::pull(SyncReport& report, std::optional<HttpTransport::InFlight> pull_sent) {
+  Result<HttpReply> r = Error{ErrorCode::unavailable, "not sent"};
+  if (pull_sent) r = pull_sent->finish();
+  if (!pull_sent || !r || retryable(r->status)) r = call("GET", pull_target(), kPullBody, report);
   if (!r) return r.error();
   if (r->status != 200) return refused(*r);
+  const auto now_ms = now_micros() / 1000;
+  if (r->header("content-type") == kBinary) {
+    const auto from = number(r->header("x-sync-from")), cursor = number(r->header("x-sync-cursor")),
+               ops = number(r->header("x-sync-ops"));
+    if (!from || !cursor || !ops) return {ErrorCode::invalid_argument, "the server sent a pull reply without its cursors"};
+    if (auto st = store_.record_pull(r->body, *from, *cursor, now_ms); !st) return st;
+    report.pulled_ops += *ops;
+    return {};
+  }
+  // A host that answers in JSON only (older than binary pulls).
   auto reply = json::parse(r->body).as_object();
   auto bytes = base64_decode(reply.at("changes").as_string());
   if (!bytes) return {ErrorCode::invalid_argument, "the server sent changes that are not base64"};
   if (auto st = store_.record_pull(*bytes, reply.at("from").to_number<std::uint64_t>(),
-                                   reply.at("cursor").to_number<std::uint64_t>(), now_micros() / 1000);
+                                   reply.at("cursor").to_number<std::uint64_t>(), now_ms);
       !st)
     return st;
   report.pulled_ops += reply.at("ops").to_number<std::uint64_t>();
@@ -139,8 +195,12 @@ Status SyncClient::pull(SyncReport& report) {
 
 Result<SyncReport> SyncClient::sync() {
   SyncReport report;
-  if (auto st = push(report); !st) return st.error();
-  if (auto st = pull(report); !st) return st.error();
+  std::optional<HttpTransport::InFlight> pull_sent;
+  Status st = push(report, pull_sent);
+  if (st) st = pull(report, std::move(pull_sent));
+  // Whatever this sync recorded is durable when it returns, whether it got through or not.
+  if (auto flushed = store_.flush(); st && !flushed) st = flushed;
+  if (!st) return st.error();
   report.acked = store_.replica().acked();
   report.cursor = store_.replica().cursor();
   return report;

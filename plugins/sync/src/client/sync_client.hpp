@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,9 +65,12 @@ class SyncClient {
   Result<SyncReport> sync();
 
  private:
-  Result<HttpReply> call(const std::string& method, const std::string& target, const std::string& body, SyncReport& report);
-  Status push(SyncReport& report);
-  Status pull(SyncReport& report);
+  Result<HttpReply> call(const std::string& method, const std::string& target, const HttpBody& body, SyncReport& report);
+  // `pull_sent`: the pull, sent as soon as a reply acknowledges the whole queue (before the reply is
+  // recorded), for pull() to read.
+  Status push(SyncReport& report, std::optional<HttpTransport::InFlight>& pull_sent);
+  Status pull(SyncReport& report, std::optional<HttpTransport::InFlight> pull_sent);
+  std::string pull_target() const;
   Status dead_letter(const boost::json::object& reply, SyncReport& report);
 
   DeviceStore& store_;

@@ -9,16 +9,16 @@ namespace roundhouse::sync {
 
 Status SyncEngine::authorize(const DeviceInfo& dev, const Principal& who, const std::string& key, const Value& v,
                              FleetBridge& bridge) const {
+  // Roles and depots guard the fleet's aggregates; other types are the devices' own data
+  // (checklists, ...), which belong to no depot.
+  if (!FleetBridge::is_fleet_key(key)) return {};
   const KeyParts k = split_key(key);
   const std::string permission = FleetBridge::permission_for(k, v);
-  // Roles guard the fleet's aggregates; other types are the devices' own data (checklists, ...).
-  if (FleetBridge::is_fleet_type(k.type)) {
-    if (!config_.permits(dev.role, permission))
-      return {ErrorCode::forbidden, "a " + dev.role + " device may not change " + permission};
-    if (!config_.caller_permits(who.roles, permission))
-      return {ErrorCode::forbidden, "'" + who.subject + "' (" + config_.caller_role_text(who.roles) +
-                                        ") may not change " + permission + ", whatever the device's role"};
-  }
+  if (!config_.permits(dev.role, permission))
+    return {ErrorCode::forbidden, "a " + dev.role + " device may not change " + permission};
+  if (!config_.caller_permits(who.roles, permission))
+    return {ErrorCode::forbidden, "'" + who.subject + "' (" + config_.caller_role_text(who.roles) +
+                                      ") may not change " + permission + ", whatever the device's role"};
   if (config_.depot_scope && !dev.depot.empty()) {
     const std::string depot = bridge.depot_of(k);
     if (!depot.empty() && depot != dev.depot)

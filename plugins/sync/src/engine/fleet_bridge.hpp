@@ -21,6 +21,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/json/object.hpp>
 
@@ -35,16 +36,25 @@ class FleetBridge {
   // services may be null (no bridge: everything sync-only).
   FleetBridge(const Services* services, Principal who) : services_(services), who_(std::move(who)) {}
 
+  // Whether a key's aggregate can belong to a depot (a vehicle or a work order); depot_of() of any
+  // other key is "".
+  static bool has_depot(std::string_view key) {
+    const std::string_view type = key.substr(0, key.find('/'));
+    return type == "vehicle" || type == "work_order";
+  }
   // The depot the key's aggregate belongs to (a work order: its vehicle's), "" when unknown. With
   // `mirrored` (the sync state, when the fleet mirror keeps vehicle depots and work-order vehicles
   // in it), a single mirrored value answers without reading the fleet.
   std::string depot_of(const KeyParts& k, const ChangeSet* mirrored = nullptr);
   // The permission an op needs ("work_order/status", "vehicle/retire", ...).
   static std::string permission_for(const KeyParts& k, const Value& v);
-  // vehicle, work_order, part, failure: the types whose keys roles and depots restrict.
-  static bool is_fleet_type(const std::string& type) {
+  // vehicle, work_order, part, failure: the types whose keys roles and depots restrict, and the
+  // only ones with commands (an operation on another type is never refused).
+  static bool is_fleet_type(std::string_view type) {
     return type == "vehicle" || type == "work_order" || type == "part" || type == "failure";
   }
+  // The same for a whole "<type>/<id>/<field>" key (no copies).
+  static bool is_fleet_key(std::string_view key) { return is_fleet_type(key.substr(0, key.find('/'))); }
   // Runs the command(s) for the value; `state` is the merged sync state (notes for completion).
   Status apply(const KeyParts& k, const Value& v, const ChangeSet& state);
 

@@ -72,6 +72,10 @@ HttpResponse ok(json::value body, int status = 200) {
   return r;
 }
 
+// Pushes and pulls carry the wire bytes as they are when the device asks for this media type.
+constexpr const char* kBinary = "application/octet-stream";
+bool binary(const std::string& media_types) { return media_types.find(kBinary) != std::string::npos; }
+
 std::optional<std::uint64_t> parse_u64(const std::string& s) {
   std::uint64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -123,7 +127,26 @@ Result<HttpResponse> revoke_device(const HttpRequest& req) {
   return ok(json::object{{"device_id", req.path_params.at("device_id")}, {"status", "revoked"}});
 }
 
-Result<HttpResponse> push(const HttpRequest& req) {
+// A push's batch: the JSON form {device_id, first_op, changes: base64}, or the wire bytes themselves
+// as an application/octet-stream body with device_id and first_op in the query (what the device
+// client sends: a third fewer bytes, no base64 either side).
+struct PushBatch {
+  std::string device;
+  std::uint64_t first_op = 0;
+  std::string bytes;
+};
+
+Result<PushBatch> push_batch(const HttpRequest& req) {
+  const Error no_first{ErrorCode::invalid_argument,
+                       "'first_op' (the first operation number the batch covers, >= 1) is required"};
+  if (binary(req.header("content-type"))) {
+    PushBatch b{req.query_param("device_id"), 0, req.body};
+    if (b.device.empty()) return Error{ErrorCode::invalid_argument, "'device_id' is required (a query parameter)"};
+    auto first = parse_u64(req.query_param("first_op"));
+    if (!first || *first < 1) return no_first;
+    b.first_op = *first;
+    return b;
+  }
   auto id = string_field(req, "device_id", true);
   if (!id) return id.error();
   auto changes = string_field(req, "changes", true);
@@ -132,10 +155,17 @@ Result<HttpResponse> push(const HttpRequest& req) {
   if (!bytes) return Error{ErrorCode::invalid_argument, "'changes' must be base64 (RFC 4648, padded)"};
   const auto* first = req.json.get_object().if_contains("first_op");
   if (!first || !first->is_number() || first->kind() == json::kind::double_ || first->to_number<std::int64_t>() < 1)
-    return Error{ErrorCode::invalid_argument, "'first_op' (the first operation number the batch covers, >= 1) is required"};
+    return no_first;
+  return PushBatch{std::move(*id), first->to_number<std::uint64_t>(), std::move(*bytes)};
+}
+
+Result<HttpResponse> push(const HttpRequest& req) {
+  auto batch = push_batch(req);
+  if (!batch) return batch.error();
+  const std::string* id = &batch->device;
   auto engine = caught_up_engine(req);
   if (!engine) return engine.error();
-  auto out = (*engine)->push(*id, first->to_number<std::uint64_t>(), *bytes, req.principal, req.services);
+  auto out = (*engine)->push(*id, batch->first_op, batch->bytes, req.principal, req.services);
   if (!out) return out.error();
   json::array conflicts, settled, refused;
   for (const auto& k : out->conflicts) conflicts.push_back(json::string(k));
@@ -154,6 +184,16 @@ Result<HttpResponse> pull(const HttpRequest& req) {
   const auto& id = req.path_params.at("device_id");
   auto out = (*engine)->pull(id, *cursor, req.principal.subject, req.services);
   if (!out) return out.error();
+  if (binary(req.header("accept"))) {
+    // The wire bytes as the body; what the JSON form has beside them, in headers.
+    HttpResponse r;
+    r.body = std::move(out->changes);
+    r.content_type = kBinary;
+    r.headers = {{"X-Sync-From", std::to_string(out->from)},
+                 {"X-Sync-Cursor", std::to_string(out->cursor)},
+                 {"X-Sync-Ops", std::to_string(out->ops_out)}};
+    return r;
+  }
   return ok(json::object{{"device_id", id}, {"from", out->from}, {"cursor", out->cursor},
                          {"ops", out->ops_out}, {"changes", base64_encode(out->changes)}});
 }

@@ -96,8 +96,9 @@ Status SyncEngine::write_server(const std::map<std::string, std::optional<Value>
       if (value) entries[key].emplace(dot, FieldValue{*value, clock_.now(now_ms())});
     }
     ChangeSet delta = ChangeSet::from_parts(std::move(entries), std::move(ctx));
+    const std::string bytes = wire::encode(delta);
     json::object payload{{"device_id", "server"}, {"replica_id", kServerReplica}, {"acked", counter},
-                         {"changes", base64_encode(wire::encode(delta))}, {"resolved_by", actor}};
+                         {"changes", base64_encode(bytes)}, {"resolved_by", actor}};
     if (!settled.empty()) payload["settled"] = settled;
     for (const auto& [k, v] : extra) payload[k] = v;
     auto st = append(kLogStream, "SyncChangesAccepted", std::move(payload), actor, ExpectedVersion::exact(log_.head()));
@@ -109,7 +110,7 @@ Status SyncEngine::write_server(const std::map<std::string, std::optional<Value>
                             now_micros()});
       }
       note_server_write(extra, delta);
-      log_.commit(kServerReplica, std::move(delta), counter);
+      log_.commit(kServerReplica, std::move(delta), counter, bytes);
       return {};
     }
     if (st.error().code != ErrorCode::wrong_expected_version) return st;

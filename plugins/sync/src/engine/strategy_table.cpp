@@ -69,10 +69,15 @@ Status StrategyTable::merge(const json::object& config) {
 }
 
 StrategyRule StrategyTable::rule_for(const std::string& key) const {
-  const KeyParts k = split_key(key);
-  auto t = by_type_.find(k.type);
+  // split_key's parts as views: a push looks up every conflicting key.
+  const std::string_view s = key;
+  const auto a = s.find('/');
+  const auto b = a == std::string_view::npos ? a : s.find('/', a + 1);
+  if (b == std::string_view::npos) return default_;
+  auto t = by_type_.find(s.substr(0, a));
   if (t == by_type_.end()) return default_;
-  if (auto f = t->second.find(k.field_base); f != t->second.end()) return f->second;
+  const std::string_view field = s.substr(b + 1);
+  if (auto f = t->second.find(field.substr(0, field.find_first_of(".+"))); f != t->second.end()) return f->second;
   if (auto f = t->second.find("*"); f != t->second.end()) return f->second;
   return default_;
 }

@@ -44,7 +44,7 @@ class StrategyTable {
  private:
   Status merge(const boost::json::object& config);
   StrategyRule default_;
-  std::map<std::string, std::map<std::string, StrategyRule>> by_type_;  // type -> field base ("*") -> rule
+  std::map<std::string, std::map<std::string, StrategyRule, std::less<>>, std::less<>> by_type_;  // type -> field base ("*") -> rule
 };
 
 }  // namespace roundhouse::sync

@@ -94,7 +94,8 @@ Status SyncEngine::apply_recorded(const RecordedEvent& e) {
     if (!loading_)  // another host's batch: later server writes here are stamped after it, as on that host
       for (const auto& [_, reg] : cs->entries())
         for (const auto& [__, fv] : reg) clock_.observe(fv.ts, now_ms());
-    log_.commit(p.at("replica_id").to_number<std::uint64_t>(), *cs, p.at("acked").to_number<std::uint64_t>());
+    log_.commit(p.at("replica_id").to_number<std::uint64_t>(), std::move(*cs), p.at("acked").to_number<std::uint64_t>(),
+                *bytes);
     if (const auto* settled = p.if_contains("settled"); settled && settled->is_array())
       for (const auto& x : settled->get_array()) {
         const auto& o = x.as_object();
@@ -215,6 +216,7 @@ Result<PullOutcome> SyncEngine::pull(const std::string& device, std::uint64_t cu
     std::map<std::string, bool> foreign;  // by "<type>/<id>"
     std::set<std::string> excluded;
     for (const auto& [key, _] : changes->entries()) {
+      if (!FleetBridge::has_depot(key)) continue;  // checklists, parts, ...: every device gets them
       const KeyParts k = split_key(key);
       auto [it, fresh] = foreign.try_emplace(k.type + "/" + k.id, false);
       if (fresh) {

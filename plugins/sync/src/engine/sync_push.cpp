@@ -54,8 +54,6 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t fi
   PushOutcome out;
   std::uint64_t prev_acked = 0;
   std::size_t earlier_refusals = 0;
-  // What each key goes back to if its operation is refused (the value only, not the register).
-  std::map<std::string_view, std::optional<Value>> before;
   // Refusals of the operations this request covers (again, when it retries a push whose reply was lost).
   auto report_refusals = [&](std::uint64_t upto) {
     if (auto it = refusals_.find(replica); it != refusals_.end())
@@ -79,9 +77,6 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t fi
     report_refusals(prev_acked);  // a batch overlapping an earlier one: its refusals again
     earlier_refusals = out.refused.size();
     out.ops_in = plan->acked - prev_acked;
-    before.clear();
-    for (const auto& [key, _] : batch->entries())
-      if (const auto* reg = log_.state().get(key)) before.emplace(key, restored(reg));
     auto st = append(kLogStream, "SyncChangesAccepted",
                      {{"device_id", device}, {"replica_id", replica}, {"acked", plan->acked},
                       {"changes", base64_encode(wire_bytes)}},
@@ -93,9 +88,30 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t fi
     if (auto f = follow(); !f) return refuse(f.error());
     if (info.revoked) return refuse({ErrorCode::forbidden, "device '" + device + "' has been revoked"});
   }
-  for (const auto& [_, reg] : batch->entries())
-    for (const auto& [__, fv] : reg) clock_.observe(fv.ts, now_ms());
-  log_.commit(replica, *batch, out.acked);
+  // The new operations, in the order the device made them. Only the fleet's types can be refused
+  // (authorize, the fleet's commands): theirs keep what the key goes back to then, the value the
+  // server held before this batch (taken before the batch moves into the state).
+  struct NewOp {
+    std::string key;
+    Dot dot;
+    bool fleet = false;
+    std::optional<Value> before;
+  };
+  std::vector<NewOp> ops;
+  ops.reserve(batch->size());
+  const std::int64_t wall = now_ms();
+  for (const auto& [key, entries] : batch->entries()) {
+    const bool fleet = FleetBridge::is_fleet_key(key);
+    const auto* held = fleet ? log_.state().get(key) : nullptr;
+    for (const auto& [d, fv] : entries) {
+      clock_.observe(fv.ts, wall);
+      if (d.replica == replica && d.counter > prev_acked)
+        ops.push_back({key, d, fleet, held ? restored(held) : std::nullopt});
+    }
+  }
+  std::sort(ops.begin(), ops.end(), [](const NewOp& a, const NewOp& b) { return a.dot < b.dot; });
+  // The bytes the device sent are this batch's encoding: the log keeps them as they are.
+  log_.commit(replica, std::move(*batch), out.acked, wire_bytes);
   stop_here_for_tests("ROUNDHOUSE_SYNC_TEST_STOP_BEFORE_SETTLING");  // a host that stops before settling
 
   Principal technician = who;
@@ -103,27 +119,17 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t fi
   FleetBridge bridge(services, technician);
   std::map<std::string, std::optional<Value>> writes;
   json::array settled;
-  // The new operations still standing, in the order the device made them.
-  struct NewOp {
-    const std::string* key;
-    Dot dot;
-    const FieldValue* value;
-  };
-  std::vector<NewOp> ops;
-  for (const auto& [key, entries] : batch->entries())
-    for (const auto& [d, fv] : entries)
-      if (d.replica == replica && d.counter > prev_acked) ops.push_back({&key, d, &fv});
-  std::sort(ops.begin(), ops.end(), [](const NewOp& a, const NewOp& b) { return a.dot < b.dot; });
   for (const auto& op : ops) {
-    const std::string& key = *op.key;
+    const std::string& key = op.key;
     const Dot* dot = &op.dot;
-    const FieldValue* incoming = op.value;
     const auto* now = log_.state().get(key);
-    if (!now || !now->count(*dot)) continue;  // already replaced
-    auto held = before.find(key);
+    const FieldValue* incoming = nullptr;
+    if (now)
+      if (auto it = now->find(*dot); it != now->end()) incoming = &it->second;
+    if (!incoming) continue;  // already replaced
     auto refuse_op = [&](const Error& e) {
       out.refused.push_back({dot->counter, key, incoming->value, code_name(e.code), http_status(e.code), e.message});
-      writes[key] = held == before.end() ? std::nullopt : held->second;
+      writes[key] = op.before;
     };
     if (auto st = authorize(info, who, key, incoming->value, bridge); !st) {
       refuse_op(st.error());
@@ -132,18 +138,21 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t fi
     Value apply = incoming->value;
     bool applies = true;
     if (now->size() > 1) {
-      std::vector<ConflictCandidate> candidates;
-      for (const auto& [d, fv] : *now) {
-        auto name = device_of_.find(d.replica);
-        candidates.push_back({fv.value, fv.ts, d,
-                              d.replica == kServerReplica ? "server" : name == device_of_.end() ? "" : name->second,
-                              d.replica == replica && d.counter > prev_acked});
-      }
       const StrategyRule rule = config_.strategies.rule_for(key);
-      std::optional<ExtensionPoint<CustomMerge>::Entry> merge;
-      if (rule.strategy == Strategy::custom && services && services->registry)
-        merge = services->registry->sync_merges.find(rule.custom);
-      const Settlement s = settle(rule.strategy, candidates, merge ? &merge->value : nullptr, key, rule.custom);
+      Settlement s;  // manual and additive keep every value: no candidates to weigh
+      if (rule.strategy != Strategy::manual && rule.strategy != Strategy::additive) {
+        std::vector<ConflictCandidate> candidates;
+        for (const auto& [d, fv] : *now) {
+          auto name = device_of_.find(d.replica);
+          candidates.push_back({fv.value, fv.ts, d,
+                                d.replica == kServerReplica ? "server" : name == device_of_.end() ? "" : name->second,
+                                d.replica == replica && d.counter > prev_acked});
+        }
+        std::optional<ExtensionPoint<CustomMerge>::Entry> merge;
+        if (rule.strategy == Strategy::custom && services && services->registry)
+          merge = services->registry->sync_merges.find(rule.custom);
+        s = settle(rule.strategy, candidates, merge ? &merge->value : nullptr, key, rule.custom);
+      }
       auto record = [&](const char* outcome) {
         settled.push_back(json::object{{"key", key}, {"strategy", rule.text()}, {"outcome", outcome},
                                        {"value", sync::to_json(s.value)}, {"values", values_json(*now)}});
@@ -168,9 +177,8 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t fi
       }
     }
     // Only the fleet's types have commands; other keys (checklists, ...) skip the route lookups.
-    if (applies && config_.bridge)
-      if (const KeyParts k = split_key(key); FleetBridge::is_fleet_type(k.type))
-        if (auto st = bridge.apply(k, apply, log_.state()); !st) refuse_op(st.error());
+    if (applies && config_.bridge && op.fleet)
+      if (auto st = bridge.apply(split_key(key), apply, log_.state()); !st) refuse_op(st.error());
   }
   if (auto st = write_server(writes, std::move(settled), actor); !st) return refuse(st.error());
   for (const auto& r : out.refused) refusals_[replica][r.op_seq] = r;
