@@ -219,6 +219,12 @@ class SyncOverHttpTest : public ::testing::Test {
                       [](std::chrono::milliseconds) {});
     return client.sync();
   }
+  // The scripted server's one operation is acknowledged and its pull's cursor recorded.
+  static void expect_synced(const Result<SyncReport>& r) {
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->acked, 1u);
+    EXPECT_EQ(r->cursor, 5u);
+  }
   std::filesystem::path path_;
   std::unique_ptr<DeviceStore> store_;
 };
@@ -226,9 +232,7 @@ class SyncOverHttpTest : public ::testing::Test {
 TEST_F(SyncOverHttpTest, ThePullGoesOutOnThePushConnectionOnceTheQueueIsAcknowledged) {
   ScriptedServer server([](const std::string&, int) { return Then::keep; }, sync_reply);
   auto r = sync(server.url());
-  ASSERT_TRUE(r.ok()) << r.error().message;
-  EXPECT_EQ(r->acked, 1u);
-  EXPECT_EQ(r->cursor, 5u);
+  ASSERT_NO_FATAL_FAILURE(expect_synced(r));
   EXPECT_EQ(r->attempts, 2);
   EXPECT_EQ(store_->replica().pending(), 0u);
   EXPECT_EQ(server.requests(), (std::vector<std::string>{"POST #1", "GET #1"}));
@@ -238,9 +242,7 @@ TEST_F(SyncOverHttpTest, APullWhosePushConnectionClosedGoesOutOnANewOne) {
   // The server closes each connection after its answer (an HTTP/1.0-style proxy, a draining host).
   ScriptedServer server([](const std::string&, int) { return Then::close_after; }, sync_reply);
   auto r = sync(server.url());
-  ASSERT_TRUE(r.ok()) << r.error().message;
-  EXPECT_EQ(r->acked, 1u);
-  EXPECT_EQ(r->cursor, 5u);
+  ASSERT_NO_FATAL_FAILURE(expect_synced(r));
   const auto seen = server.requests();
   ASSERT_GE(seen.size(), 2u);
   EXPECT_EQ(seen.front(), "POST #1");
