@@ -20,16 +20,21 @@ Result<StrategyRule> parse_rule(const json::value& v, const std::string& where) 
 
 }  // namespace
 
-KeyParts split_key(const std::string& key) {
-  KeyParts k;
+KeyView split_key_view(std::string_view key) {
+  KeyView k;
   const auto a = key.find('/');
-  const auto b = a == std::string::npos ? a : key.find('/', a + 1);
-  if (b == std::string::npos) return k;
+  const auto b = a == std::string_view::npos ? a : key.find('/', a + 1);
+  if (b == std::string_view::npos) return k;
   k.type = key.substr(0, a);
   k.id = key.substr(a + 1, b - a - 1);
   k.field = key.substr(b + 1);
   k.field_base = k.field.substr(0, k.field.find_first_of(".+"));
   return k;
+}
+
+KeyParts split_key(const std::string& key) {
+  const KeyView k = split_key_view(key);
+  return {std::string(k.type), std::string(k.id), std::string(k.field), std::string(k.field_base)};
 }
 
 StrategyTable::StrategyTable() {
@@ -69,15 +74,10 @@ Status StrategyTable::merge(const json::object& config) {
 }
 
 StrategyRule StrategyTable::rule_for(const std::string& key) const {
-  // split_key's parts as views: a push looks up every conflicting key.
-  const std::string_view s = key;
-  const auto a = s.find('/');
-  const auto b = a == std::string_view::npos ? a : s.find('/', a + 1);
-  if (b == std::string_view::npos) return default_;
-  auto t = by_type_.find(s.substr(0, a));
+  const KeyView k = split_key_view(key);  // views: a push looks up every conflicting key
+  auto t = by_type_.find(k.type);
   if (t == by_type_.end()) return default_;
-  const std::string_view field = s.substr(b + 1);
-  if (auto f = t->second.find(field.substr(0, field.find_first_of(".+"))); f != t->second.end()) return f->second;
+  if (auto f = t->second.find(k.field_base); f != t->second.end()) return f->second;
   if (auto f = t->second.find("*"); f != t->second.end()) return f->second;
   return default_;
 }

@@ -12,6 +12,8 @@
 #include <map>
 #include <string>
 
+#include <string_view>
+
 #include <boost/json/object.hpp>
 
 #include "roundhouse/core/status.hpp"
@@ -25,7 +27,13 @@ struct StrategyRule {
   std::string text() const { return strategy == Strategy::custom ? "custom:" + custom : strategy_name(strategy); }
 };
 
-// "<aggregate type>/<id>/<field>" split; field_base is the field up to its first '.' or '+'.
+// "<aggregate type>/<id>/<field>" split; field_base is the field up to its first '.' or '+'. All
+// empty when the key has fewer than three parts.
+struct KeyView {
+  std::string_view type, id, field, field_base;
+};
+KeyView split_key_view(std::string_view key);
+// The same parts as strings.
 struct KeyParts {
   std::string type, id, field, field_base;
 };
