@@ -48,10 +48,13 @@ class ServerLog {
   // own value it replaced. Refused when it writes dots of another replica or does not cover
   // first..last.
   Result<PushReply> plan(ReplicaId device, std::uint64_t first, const ChangeSet& batch) const {
-    std::string_view foreign;
-    for (const auto& [key, reg] : batch.entries())
-      for (const auto& [dot, _] : reg)
-        if (dot.replica != device && foreign.empty()) foreign = key;
+    std::string_view foreign;  // the first key holding another replica's dot
+    for (auto it = batch.entries().begin(); it != batch.entries().end() && foreign.empty(); ++it)
+      for (const auto& [dot, _] : it->second)
+        if (dot.replica != device) {
+          foreign = it->first;
+          break;
+        }
     const auto& replicas = batch.context().replicas();
     auto own = replicas.find(device);
     if (own == replicas.end()) return plan(device, first, foreign, {});
