@@ -13,7 +13,8 @@ Keys are ``"<aggregate type>/<id>/<field>"``; values are None, bool, int, float 
 durable in the store file when the call returns. Failures raise :class:`roundhouse.Error`
 subclasses (``NotFound`` for a missing store or dead letter, ``ValidationError`` for a bad value,
 ``Unavailable`` when the server cannot be reached after the retries, ``PermissionDenied`` for a
-revoked device).
+revoked device). ``timeout=`` (seconds, default 30) bounds each connect, write and read of
+``register`` and ``sync``: a server that stops answering costs at most that per attempt.
 """
 
 from __future__ import annotations
@@ -29,12 +30,13 @@ def open(path: str) -> Device:  # noqa: A001 - mirrors roundhouse.open
 
 
 def register(path: str, *, server: str, api_key: str, device_id: str, name: str = "", depot: str = "",
-             role: str = "") -> Device:
+             role: str = "", timeout: float = 30.0) -> Device:
     """Registers ``device_id`` with the server (an admin key), creates its store file at ``path`` and
     pulls the device's scope once with that key (a failed first pull leaves the store; the next
     :meth:`Device.sync` pulls everything).
 
     ``depot`` limits what the device pulls and writes to that depot's vehicles and work orders;
-    ``role`` (default technician) what its operations may change (GET /api/v1/sync/strategies)."""
+    ``role`` (default technician) what its operations may change (GET /api/v1/sync/strategies).
+    ``timeout`` (seconds) bounds each connect, write and read, as in :meth:`Device.sync`."""
     return Device.register(str(path), server=server, api_key=api_key, device_id=device_id, name=name,
-                           depot=depot, role=role)
+                           depot=depot, role=role, timeout=timeout)

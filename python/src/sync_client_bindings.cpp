@@ -5,6 +5,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <chrono>
+#include <cmath>
 #include <memory>
 #include <string>
 
@@ -58,6 +60,13 @@ pyb::dict dead_letter(const client::DeadLetter& d) {
 
 std::int64_t now_ms() { return now_micros() / 1000; }
 
+// The transport of one call; `timeout` seconds bound each connect, write and read.
+client::HttpTransport transport(const std::string& server, const std::string& api_key, double timeout) {
+  if (!(timeout > 0 && timeout <= 86400)) py::raise(ErrorCode::invalid_argument, "timeout must be > 0 and <= 86400 seconds");
+  const auto ms = std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(timeout * 1000)));
+  return py::unwrap(client::HttpTransport::create(server, api_key, ms));
+}
+
 // One open device store. Not thread-safe (like the store it wraps): one Device per file and thread.
 class Device {
  public:
@@ -68,8 +77,9 @@ class Device {
   }
   static std::shared_ptr<Device> register_(const std::string& path, const std::string& server,
                                            const std::string& api_key, const std::string& device_id,
-                                           const std::string& name, const std::string& depot, const std::string& role) {
-    auto t = py::unwrap(client::HttpTransport::create(server, api_key));
+                                           const std::string& name, const std::string& depot, const std::string& role,
+                                           double timeout) {
+    auto t = transport(server, api_key, timeout);
     std::unique_ptr<client::DeviceStore> store;
     {
       pyb::gil_scoped_release nogil;  // registers, creates the store, pulls the device's scope once
@@ -94,9 +104,9 @@ class Device {
   }
   std::uint64_t erase(const std::string& key) { return py::unwrap(store().erase(key)).counter; }
 
-  pyb::dict sync(const std::string& server, const std::string& api_key, int max_attempts) {
+  pyb::dict sync(const std::string& server, const std::string& api_key, int max_attempts, double timeout) {
     if (max_attempts < 1) py::raise(ErrorCode::invalid_argument, "max_attempts must be >= 1");
-    auto t = py::unwrap(client::HttpTransport::create(server, api_key));
+    auto t = transport(server, api_key, timeout);
     client::RetryPolicy retry;
     retry.max_attempts = max_attempts;
     Result<client::SyncReport> rep = Error{};
@@ -150,14 +160,15 @@ PYBIND11_MODULE(_sync, m) {
   pyb::class_<Device, std::shared_ptr<Device>>(m, "Device",
       "One device store file: write/erase/add return the operation number; sync(server, api_key) pushes the "
       "queue and pulls (dict: pushed_ops, pulled_ops, acked, cursor, attempts, conflicts, refused); fields(); "
-      "dead_letters(), retry(op_seq), discard(op_seq); device_id, replica_id, pending, acked, cursor; close().")
+      "dead_letters(), retry(op_seq), discard(op_seq); device_id, replica_id, pending, acked, cursor; close(). "
+      "`timeout` (seconds, default 30) bounds each connect, write and read of register() and sync().")
       .def_static("open", &Device::open, "path"_a)
       .def_static("register", &Device::register_, "path"_a, pyb::kw_only(), "server"_a, "api_key"_a, "device_id"_a,
-                  "name"_a = "", "depot"_a = "", "role"_a = "")
+                  "name"_a = "", "depot"_a = "", "role"_a = "", "timeout"_a = 30.0)
       .def("write", &Device::write, "key"_a, "value"_a)
       .def("add", &Device::add, "key"_a, "amount"_a)
       .def("erase", &Device::erase, "key"_a)
-      .def("sync", &Device::sync, "server"_a, "api_key"_a, pyb::kw_only(), "max_attempts"_a = 6)
+      .def("sync", &Device::sync, "server"_a, "api_key"_a, pyb::kw_only(), "max_attempts"_a = 6, "timeout"_a = 30.0)
       .def("fields", &Device::fields)
       .def("dead_letters", &Device::dead_letters)
       .def("retry", &Device::retry, "op_seq"_a)

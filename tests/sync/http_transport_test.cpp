@@ -28,8 +28,8 @@ namespace roundhouse::sync::client {
 namespace {
 
 // What the server does with one request: answer (keeping the connection or closing it after the
-// answer), or close the connection without answering.
-enum class Then { keep, close_after, drop };
+// answer), close the connection without answering, or keep it open and never answer.
+enum class Then { keep, close_after, drop, stall };
 
 // Serves each connection on a thread of its own; `script` decides per request, given the request's
 // method and the connection's number (from 1).
@@ -102,6 +102,7 @@ class ScriptedServer {
       }
       const Then then = script_(method, number);
       if (then == Then::drop) return finish(fd);
+      if (then == Then::stall) continue;  // until the client gives up and closes
       const std::string body = body_ ? body_(method) : "{\"ok\":true}";
       const std::string reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                                 std::to_string(body.size()) + "\r\n\r\n" + body;
@@ -185,6 +186,22 @@ TEST(HttpTransportTest, OnlyAnIdempotentRequestIsSentAgainWhenItsKeptConnectionD
   auto next = p->request("POST", "/register", "{}");
   ASSERT_TRUE(next.ok()) << "the dead connection is not kept";
   EXPECT_EQ(posts.connections(), 2);
+}
+
+TEST(HttpTransportTest, AServerThatStopsAnsweringFailsTheRequestAtTheTimeoutAndItsConnectionIsNotKept) {
+  // The server takes the first request and never answers it (hung, or a half-open connection).
+  ScriptedServer server([](const std::string&, int connection) { return connection == 1 ? Then::stall : Then::keep; });
+  auto t = HttpTransport::create(server.url(), "key", std::chrono::milliseconds(200));
+  ASSERT_TRUE(t.ok());
+  auto stalled = t->request("GET", "/pull");
+  ASSERT_FALSE(stalled.ok()) << "the request must not wait forever";
+  EXPECT_EQ(stalled.error().code, ErrorCode::unavailable) << "retryable";
+  EXPECT_NE(stalled.error().message.find("no answer within 200 ms"), std::string::npos) << stalled.error().message;
+  EXPECT_EQ(server.requests(), (std::vector<std::string>{"GET #1"})) << "a timed-out request is not sent again by itself";
+  auto next = t->request("GET", "/pull");
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(next->status, 200);
+  EXPECT_EQ(server.connections(), 2) << "the timed-out connection was dropped, not reused";
 }
 
 // What a sync server answers a device whose one operation it stores: the push acknowledged, a pull

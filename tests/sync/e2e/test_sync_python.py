@@ -2,7 +2,10 @@
 device registers, writes offline, syncs; refusals become dead letters; bad input raises the
 package's named exceptions and changes nothing."""
 
+import contextlib
+import socket
 import sys
+import threading
 
 import pytest
 
@@ -11,6 +14,33 @@ from conftest import ADMIN, BUILD_DIR, WRITER, FleetClient
 sys.path.insert(0, str(BUILD_DIR / "python"))
 rh = pytest.importorskip("roundhouse")
 sync = pytest.importorskip("roundhouse.sync")
+
+
+@contextlib.contextmanager
+def stalling_server():
+    """A loopback server that accepts connections and reads requests without ever answering;
+    yields its URL."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held = []
+
+    def accept():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            held.append(conn)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        with contextlib.suppress(OSError):
+            listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+        listener.close()
+        for conn in held:
+            conn.close()
 
 
 def test_a_python_device_syncs_and_dead_letters(host, tmp_path):
@@ -49,6 +79,12 @@ def test_a_python_device_syncs_and_dead_letters(host, tmp_path):
         sync.open(tmp_path / "missing.rhs")
     with pytest.raises(rh.Error):
         again.sync("http://127.0.0.1:1", WRITER, max_attempts=1)  # nobody listens: unavailable
+    assert again.pending == 0 and again.acked == 3
+    with stalling_server() as stalled:  # accepts, reads, never answers
+        with pytest.raises(rh.Unavailable, match="no answer within 200 ms"):
+            again.sync(stalled, WRITER, max_attempts=1, timeout=0.2)
+    with pytest.raises(rh.ValidationError):
+        again.sync(url, WRITER, timeout=0)
     assert again.pending == 0 and again.acked == 3
     with pytest.raises(rh.Error):
         sync.register(tmp_path / "x.rhs", server=url, api_key=ADMIN, device_id="py-tab")  # taken

@@ -21,6 +21,7 @@ struct HttpTransport::Connection {
   net::io_context io;
   beast::tcp_stream stream{io};
   beast::flat_buffer buffer;
+  std::chrono::milliseconds timeout{};  // for each connect, write and read
 };
 
 struct HttpTransport::Pool {
@@ -50,13 +51,34 @@ bool idempotent(http::verb v) {
 
 Error unreachable(const std::string& why) { return Error{ErrorCode::unavailable, "sync server unreachable: " + why}; }
 
+// Beast's stream timeouts (expires_after) bound asynchronous operations only: a blocking read
+// from a server that accepted and then stalled would wait forever. So every connect, write and
+// read runs asynchronously on the connection's own io_context, driven here to completion by the
+// calling thread; past the timeout the stream closes its socket and the operation fails.
+template <class Start>
+beast::error_code run_bounded(Connection& c, Start&& start) {
+  beast::error_code result = net::error::would_block;
+  c.stream.expires_after(c.timeout);
+  start([&result](beast::error_code ec, auto&&...) { result = ec; });
+  c.io.restart();
+  c.io.run();
+  return result;
+}
+
+std::string describe(const beast::error_code& ec, std::chrono::milliseconds timeout) {
+  if (ec == beast::error::timeout) return "no answer within " + std::to_string(timeout.count()) + " ms";
+  return ec.message();
+}
+
 Result<std::unique_ptr<Connection>> open(const std::string& host, const std::string& port,
                                          std::chrono::milliseconds timeout) {
   try {
     auto c = std::make_unique<Connection>();
+    c->timeout = timeout;
     net::ip::tcp::resolver resolver(c->io);
-    c->stream.expires_after(timeout);
-    c->stream.connect(resolver.resolve(host, port));
+    const auto endpoints = resolver.resolve(host, port);
+    if (auto ec = run_bounded(*c, [&](auto done) { c->stream.async_connect(endpoints, done); }))
+      return unreachable(describe(ec, timeout));
     c->stream.socket().set_option(net::ip::tcp::no_delay(true));  // a request is one write: send it now
     return c;
   } catch (const std::exception& e) {
@@ -65,9 +87,8 @@ Result<std::unique_ptr<Connection>> open(const std::string& host, const std::str
 }
 
 bool send(Connection& c, Request& req, std::string& error) {
-  beast::error_code ec;
-  http::write(c.stream, req, ec);
-  if (ec) error = ec.message();
+  const auto ec = run_bounded(c, [&](auto done) { http::async_write(c.stream, req, done); });
+  if (ec) error = describe(ec, c.timeout);
   return !ec;
 }
 
@@ -84,12 +105,11 @@ Received receive(Connection& c) {
   parser.body_limit(64 << 20);
   c.buffer.clear();
   c.buffer.reserve(kReadBuffer);
-  beast::error_code ec;
-  http::read(c.stream, c.buffer, parser, ec);
+  const auto ec = run_bounded(c, [&](auto done) { http::async_read(c.stream, c.buffer, parser, done); });
   if (ec) {
     out.nothing_back = !parser.got_some() && (ec == http::error::end_of_stream || ec == net::error::connection_reset ||
                                               ec == net::error::eof);
-    out.error = ec.message();
+    out.error = describe(ec, c.timeout);
     return out;
   }
   out.keep = parser.get().keep_alive();
