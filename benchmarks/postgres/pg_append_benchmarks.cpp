@@ -77,10 +77,12 @@ void append_batch_baseline(benchmark::State& state) {
 
 // --- append.concurrent --------------------------------------------------------------------------
 
-void append_concurrent_store(benchmark::State& state) {
+// `writers` threads appending one event each and waiting for it; `uri_extra` is added to the
+// store's URI (libpq parameters).
+void append_concurrent_store(benchmark::State& state, std::size_t writers, const std::string& uri_extra) {
   BenchSchema schema("concurrent");
-  auto store = open_pg_store(schema.store_uri());
-  run_writers(state, kPgWriters, pg_sizes().concurrent_seconds, [&](std::size_t t, std::uint64_t k) {
+  auto store = open_pg_store(schema.store_uri() + uri_extra);
+  run_writers(state, writers, pg_sizes().concurrent_seconds, [&](std::size_t t, std::uint64_t k) {
     return store->append(single_event_request(writer_event(t, k))).ok();
   });
   store->close();
@@ -211,7 +213,14 @@ void register_pg_append_benchmarks() {
   once("append.batch.postgres", [](benchmark::State& s) { append_batch_store(s, kPipelineWindow); });
   once("append.batch.postgres:baseline", append_batch_baseline);
   once("append.batch.postgres.serial", [](benchmark::State& s) { append_batch_store(s, 1); });
-  once("append.concurrent.postgres", append_concurrent_store);
+  once("append.concurrent.postgres", [](benchmark::State& s) { append_concurrent_store(s, kPgWriters, ""); });
+  // Informative, to locate the bound of the row above: more writers (bigger group commits), and
+  // the same 16 writers with the server told not to wait for the WAL flush at COMMIT (acks are
+  // then NOT durable: a ceiling for any design that takes the flush out of the serial commit).
+  once("append.concurrent.postgres.64writers", [](benchmark::State& s) { append_concurrent_store(s, 64, ""); });
+  once("append.concurrent.postgres.unflushed", [](benchmark::State& s) {
+    append_concurrent_store(s, kPgWriters, "&options=-c%20synchronous_commit%3Doff");
+  });
   once("append.concurrent.postgres:baseline", append_concurrent_baseline);
   once("append.concurrent.postgres:pgbench", append_concurrent_pgbench);
 }
