@@ -16,6 +16,7 @@
 #include "log.hpp"
 #include "projections.hpp"
 #include "runtime.hpp"
+#include "serving_tasks.hpp"
 
 namespace roundhouse::host {
 namespace po = boost::program_options;
@@ -113,18 +114,26 @@ int cmd_serve(const std::vector<std::string>& args) {
   if (auto st = add_audit_routes(router, ctx); !st) throw std::logic_error(st.message());
   add_plugin_routes(router, ctx);
 
+  // The plugins' work for as long as this host serves, for the tenants its API keys name.
+  std::vector<std::string> tenants;
+  for (const auto& k : config->api_keys) tenants.push_back(k.tenant);
+  ServingTasks tasks(rt.registry(), ctx->services, std::move(tenants));
+  tasks.start();
+
   auto auth = std::make_shared<const Authenticator>(config->api_keys, config->jwt_secret, config->jwt_leeway);
   auto dispatcher = std::make_shared<Dispatcher>(std::move(router), auth, ctx->metrics, config->access_log);
   HttpServer server({config->listen, config->threads, config->max_body_bytes}, dispatcher);
   auto bound = server.start();
   if (!bound) {
     Log::error("cannot listen", {{"error", bound.error().message}});
+    tasks.stop();
     rt.shutdown();
     return kExitFailure;
   }
   if (vm->count("port-file") && !write_port_file((*vm)["port-file"].as<std::string>(), bound->port())) {
     Log::error("cannot write the port file", {{"file", (*vm)["port-file"].as<std::string>()}});
     server.shutdown(std::chrono::milliseconds(0));
+    tasks.stop();
     rt.shutdown();
     return kExitFailure;
   }
@@ -159,6 +168,7 @@ int cmd_serve(const std::vector<std::string>& args) {
   const std::size_t cut_off = server.shutdown(config->shutdown_timeout);
   if (cut_off > 0) Log::warn("requests cut off by the shutdown timeout", {{"requests", cut_off}});
   ctx->streams->shutdown();  // every event stream ended with the server: stop their subscriptions
+  tasks.stop();
   if (projections) projections->stop();
   store->close();  // every accepted append is durable from here on
   // Drop the host's references so the runtime releases the store before it stops the plugins.

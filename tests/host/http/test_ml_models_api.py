@@ -9,11 +9,12 @@ import os
 import re
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import BINARY, BUILD_DIR, KEYS, PLUGIN_DIR, Host, base_env, requires_sqlite, run_cli
+from conftest import BINARY, BUILD_DIR, KEYS, PLUGIN_DIR, Host, base_env, default_config, requires_sqlite, run_cli
 
 ADMIN = KEYS["acme-admin"]["key"]
 WRITER = KEYS["acme-writer"]["key"]
@@ -253,3 +254,46 @@ def test_cli_train_models_versions_promote_predict(tmp_path):
     little = run_cli("ml", "train", "rul", "--params", '{"asset_prefix": "X"}', "--known-at", "now",
                      "--tenant", "acme", store=store)
     assert little.returncode == 1 and "too little data" in little.stderr
+
+
+def test_serve_rescores_with_promoted_models_when_configured(tmp_path):
+    """plugins.ml.rescore in the host configuration: `roundhouse serve` re-scores every tenant its
+    API keys name, at start and then on the interval, and stops the re-scorer on shutdown."""
+    store = import_subset(tmp_path, train_units=8, test_units=2)
+    env = {"OMP_WAIT_POLICY": "PASSIVE"}
+    r = run_cli("ml", "train", "rul", "--name", "served-rul", "--params", '{"asset_prefix": "FD001-train-"}',
+                "--extractor-params", json.dumps({"window": 5, "channels": CHANNELS}),
+                "--hyperparameters", '{"rounds": 10, "threads": 1}', "--known-at", "now", "--promote",
+                "--tenant", "acme", store=store, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+
+    config = default_config()
+    config["plugins"] = {"ml": {"rescore": {"every": "1h", "actor": "nightly-rescore"}}}
+    host = Host(tmp_path / "served", store, config=config, env=env).start()
+    try:
+        def passes():
+            return [l for l in host.log_lines() if l.get("msg", "").startswith("ml rescore pass")]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(passes()) < 2:  # one per tenant: acme, globex
+            time.sleep(0.1)
+        reports = {json.loads(l["msg"][len("ml rescore pass "):])["tenant"]: l for l in passes()}
+        assert set(reports) == {"acme", "globex"}, host.log()
+        acme = json.loads(reports["acme"]["msg"][len("ml rescore pass "):])
+        assert acme["models"] == 1 and acme["predictions"] == 10 and acme["errors"] == [], acme
+        globex = json.loads(reports["globex"]["msg"][len("ml rescore pass "):])
+        assert globex["models"] == 0 and globex["predictions"] == 0  # no model of its own, none of acme's
+        recorded = stream(host, "prediction", "served-rul")
+        assert len(recorded) == 10 and {e["metadata"]["actor"] for e in recorded} == {"nightly-rescore"}
+        assert any(l.get("msg") == "serving task started" and l.get("task") == "ml.rescore" for l in host.log_lines())
+    finally:
+        assert host.stop() == 0, host.log()
+
+    # A malformed section fails the ml plugin with a one-line reason; the host still serves.
+    config["plugins"] = {"ml": {"rescore": {"every": "soon"}}}
+    bad = Host(tmp_path / "bad", store, config=config, env=env).start()
+    try:
+        assert bad.get("/health").status == 200
+        assert bad.get("/api/v1/ml/models", token=READER).status == 404
+        assert "plugins.ml.rescore: every: 'soon' is not a duration" in bad.log()
+    finally:
+        assert bad.stop() == 0

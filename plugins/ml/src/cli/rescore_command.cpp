@@ -27,29 +27,6 @@ constexpr const char* kUsage =
     "  --every D        time between passes\n"
     "  --once           one pass, then exit (for cron); exit 1 when a model failed\n";
 
-Result<std::chrono::seconds> duration(const std::string& text) {
-  std::size_t used = 0;
-  long long n = 0;
-  try {
-    n = std::stoll(text, &used);
-  } catch (...) {
-    used = 0;
-  }
-  const std::string unit = text.substr(used);
-  const long long scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
-  if (used == 0 || n < 1 || scale == 0 || n > 10'000'000)
-    return Error{ErrorCode::invalid_argument, "--every: '" + text + "' is not a duration like 90s, 15m, 6h"};
-  return std::chrono::seconds(n * scale);
-}
-
-boost::json::object report_json(const Result<models::RescoreReport>& r) {
-  if (!r) return {{"error", r.error().message}};
-  boost::json::array errors;
-  for (const auto& e : r->errors) errors.emplace_back(e);
-  return {{"at", format_timestamp(r->at)}, {"models", r->models}, {"predictions", r->predictions},
-          {"errors", std::move(errors)}};
-}
-
 int run(CliContext& ctx) {
   auto usage_error = [&](const std::string& m) {
     *ctx.err << "roundhouse ml rescore: " << m << " (see roundhouse ml rescore --help)\n";
@@ -71,10 +48,10 @@ int run(CliContext& ctx) {
       if (!v || v->empty()) return usage_error(opt + " needs a value");
       if (opt == "--model") {
         options.models.push_back(*v);
-      } else if (auto d = duration(*v)) {
+      } else if (auto d = models::parse_rescore_interval(*v)) {
         options.interval = *d;
       } else {
-        return usage_error(d.error().message);
+        return usage_error("--every: " + d.error().message);
       }
     } else {
       return usage_error(arg.unknown().message);
@@ -92,7 +69,7 @@ int run(CliContext& ctx) {
   options.scope = {ctx.tenant, ctx.actor};
   if (once) {
     auto report = models::rescore_once(*ctx.registry, **store, options);
-    *ctx.out << to_json_text(report_json(report)) << "\n";
+    *ctx.out << to_json_text(models::rescore_report_json(report)) << "\n";
     if (!report) *ctx.err << "roundhouse ml rescore: " << report.error().message << "\n";
     else if (!report->errors.empty()) *ctx.err << "roundhouse ml rescore: " << report->errors.front() << "\n";
     return report && report->errors.empty() ? 0 : 1;
@@ -106,7 +83,7 @@ int run(CliContext& ctx) {
   std::mutex out_mu;
   models::Rescorer rescorer(*ctx.registry, *store, options, [&](const Result<models::RescoreReport>& r) {
     std::lock_guard lock(out_mu);
-    *ctx.out << to_json_text(report_json(r)) << std::endl;
+    *ctx.out << to_json_text(models::rescore_report_json(r)) << std::endl;
   });
   rescorer.start();
   int sig = 0;

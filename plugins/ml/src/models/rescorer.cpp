@@ -2,7 +2,34 @@
 
 #include "models/serving.hpp"
 
+#include <boost/json/array.hpp>
+
+#include "roundhouse/core/time.hpp"
+
 namespace roundhouse::ml::models {
+
+boost::json::object rescore_report_json(const Result<RescoreReport>& r) {
+  if (!r) return {{"error", r.error().message}};
+  boost::json::array errors;
+  for (const auto& e : r->errors) errors.emplace_back(e);
+  return {{"at", format_timestamp(r->at)}, {"models", r->models}, {"predictions", r->predictions},
+          {"errors", std::move(errors)}};
+}
+
+Result<std::chrono::seconds> parse_rescore_interval(const std::string& text) {
+  std::size_t used = 0;
+  long long n = 0;
+  try {
+    n = std::stoll(text, &used);
+  } catch (...) {
+    used = 0;
+  }
+  const std::string unit = text.substr(used);
+  const long long scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
+  if (used == 0 || n < 1 || scale == 0 || n > 10'000'000)
+    return Error{ErrorCode::invalid_argument, "'" + text + "' is not a duration like 90s, 15m, 6h"};
+  return std::chrono::seconds(n * scale);
+}
 
 Result<RescoreReport> rescore_once(const Registry& registry, EventStore& store, const RescoreOptions& options) {
   RescoreReport report;

@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "models/model_registry.hpp"
 
 namespace roundhouse {
@@ -34,6 +36,12 @@ struct RescoreReport {
   std::size_t models = 0, predictions = 0;
   std::vector<std::string> errors;  // "<model>: <message>", one per model that failed
 };
+
+// A pass as one JSON object: {at, models, predictions, errors} or {error}.
+boost::json::object rescore_report_json(const Result<RescoreReport>& report);
+
+// A time between passes: "90s", "15m", "6h" or plain seconds (1 s .. ~115 days).
+Result<std::chrono::seconds> parse_rescore_interval(const std::string& text);
 
 // One pass now. Errors of single models are collected in the report (one broken model does not
 // stop the others); only failing to list the models is an error.

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #define ROUNDHOUSE_ABI_MAJOR 1
-#define ROUNDHOUSE_ABI_MINOR 2
+#define ROUNDHOUSE_ABI_MINOR 3
 #define ROUNDHOUSE_PLUGIN_ENTRY_SYMBOL "roundhouse_plugin_entry"
 
 #ifdef __cplusplus

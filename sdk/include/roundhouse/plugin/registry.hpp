@@ -22,6 +22,7 @@
 #include "roundhouse/http/route.hpp"
 #include "roundhouse/ml/features.hpp"
 #include "roundhouse/ml/model.hpp"
+#include "roundhouse/plugin/serving_task.hpp"
 #include "roundhouse/projections/projection.hpp"
 #include "roundhouse/schema/json_schema.hpp"
 #include "roundhouse/storage/store_admin.hpp"
@@ -88,6 +89,7 @@ class ROUNDHOUSE_API Registry {
   // Appended last, in this order, so the members above keep their offsets for plugins built before them.
   ExtensionPoint<sync::CustomMerge> sync_merges;   // "custom:<name>" sync conflict strategies (sync/conflict_strategy.hpp)
   ExtensionPoint<ml::ModelTypePtr> models;         // trainable model types by name (ml/model.hpp)
+  ExtensionPoint<ServingTask> serving;             // work run while `roundhouse serve` serves (plugin/serving_task.hpp)
 
   // Validates an event payload against the schema registered for its type (ok when none is).
   // The violation message starts with the JSON Pointer inside the payload.
