@@ -92,6 +92,8 @@ class SyncEngineTest : public ::testing::Test {
     auto l = fleet_->load(aggregate, id, std::string("acme"));
     return l.ok() && l->version ? l->state->to_json() : json::object{};
   }
+  // The tenant's sync log: sync streams carry "<tenant>#" before their id.
+  static constexpr const char* kLogId = "acme#changes";
   std::vector<rh::RecordedEvent> events(const std::string& type, const std::string& id) {
     rh::ReadStreamOptions o;
     o.tenant = "acme";

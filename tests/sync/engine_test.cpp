@@ -243,7 +243,7 @@ TEST_F(SyncEngineTest, AKeyThatIsNotUtf8IsRefusedAndNothingIsStored) {
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.error().code, rh::ErrorCode::invalid_argument);
   EXPECT_EQ(out.error().message, "a sync key is not valid UTF-8");  // the bytes are not echoed
-  EXPECT_TRUE(events("sync-log", "changes").empty());
+  EXPECT_TRUE(events("sync-log", kLogId).empty());
   auto p = engine_->pull(t.id, 0, "j.smith", &services_);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->ops_out, 0u);

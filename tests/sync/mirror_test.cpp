@@ -36,7 +36,7 @@ class FleetMirrorTest : public SyncEngineTest {
     t.replica.on_pulled(*cs, p->from, p->cursor, t.clock_ms);
     return p->ops_out;
   }
-  std::size_t log_length() { return events("sync-log", "changes").size(); }
+  std::size_t log_length() { return events("sync-log", kLogId).size(); }
 };
 
 }  // namespace

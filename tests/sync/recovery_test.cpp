@@ -22,7 +22,7 @@ class RecoveryTest : public SyncEngineTest {
                               {"changes", rs::base64_encode(rs::wire::encode(t.replica.batch()))}};
     ev.metadata.actor = "k.lee";
     ev.metadata.device = t.id;
-    rh::AppendRequest req{{"sync-log", "changes"}, rh::ExpectedVersion::any(), {}, "acme"};
+    rh::AppendRequest req{{"sync-log", kLogId}, rh::ExpectedVersion::any(), {}, "acme"};
     req.events.push_back(std::move(ev));
     ASSERT_TRUE(store_->append(std::move(req)).ok());
   }
@@ -30,7 +30,7 @@ class RecoveryTest : public SyncEngineTest {
     engine_ = std::make_unique<rs::SyncEngine>(store_, "acme", std::move(config));
     ASSERT_TRUE(engine_->load().ok());
   }
-  std::size_t log_length() { return events("sync-log", "changes").size(); }
+  std::size_t log_length() { return events("sync-log", kLogId).size(); }
 };
 
 }  // namespace

@@ -163,7 +163,7 @@ TEST_F(TwoEnginesTest, ConcurrentPushesThroughBothEnginesLoseAndDoubleNothing) {
   }
   // Each device batch is in the log once, in acknowledgement order.
   std::map<std::string, std::uint64_t> acked;
-  auto log = store_->read_stream({"sync-log", "changes"}, {});
+  auto log = store_->read_stream({"sync-log", "acme#changes"}, {});
   ASSERT_TRUE(log.ok());
   for (const auto& e : *log) {
     const auto p = e.payload_json().as_object();
@@ -184,7 +184,7 @@ TEST_F(TwoEnginesTest, BothMirrorsWriteAFleetChangeOnce) {
   fleet("transfer-vehicle", "EMU-9", {{"to_depot", "Westfield"}});
   ASSERT_TRUE(engine_->catch_up().ok());
   ASSERT_TRUE(other_->catch_up().ok());
-  auto log = store_->read_stream({"sync-log", "changes"}, {});
+  auto log = store_->read_stream({"sync-log", "acme#changes"}, {});
   ASSERT_TRUE(log.ok());
   int depot_writes = 0;
   for (const auto& e : *log) {

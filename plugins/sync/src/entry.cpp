@@ -4,7 +4,8 @@
 
 namespace {
 roundhouse::Status start(roundhouse::PluginContext& ctx) {
-  return roundhouse::sync::register_routes(ctx.registry(), ctx.plugin_name(), ctx.config());
+  if (auto st = roundhouse::sync::register_routes(ctx.registry(), ctx.plugin_name(), ctx.config()); !st) return st;
+  return roundhouse::sync::register_serving_task(ctx.registry(), ctx.plugin_name());
 }
 void stop(roundhouse::PluginContext&) { roundhouse::sync::stop_engines(); }
 }  // namespace

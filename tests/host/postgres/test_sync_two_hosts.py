@@ -61,7 +61,7 @@ def view(host):
 
 
 def sync_log(host):
-    r = host.get("/api/v1/events/sync-log/changes")
+    r = host.get("/api/v1/events/sync-log/acme%23changes")
     assert r.status == 200, r
     return r.json["events"]
 

@@ -29,9 +29,9 @@ class Device:
             raise AssertionError(f"{args} exited {p.returncode}: {p.stderr}")
         return p
 
-    def register(self, depot="Eastfield", role=None):
+    def register(self, depot="Eastfield", role=None, admin=None):
         extra = ["--role", role] if role else []
-        return json.loads(self.run("register", "--server", self.url, "--api-key", _host.ADMIN,
+        return json.loads(self.run("register", "--server", self.url, "--api-key", admin or _host.ADMIN,
                                    "--device", self.device_id, "--name", self.device_id, "--depot", depot,
                                    *extra).stdout)
 

@@ -6,7 +6,7 @@ import base64
 import http.client
 import json
 
-from conftest import ADMIN, READER, WRITER, Device, requires_sqlite
+from conftest import ADMIN, KEYS, READER, WRITER, Device, requires_sqlite
 
 
 def test_two_devices_converge_and_a_conflict_is_resolved(host, tmp_path):
@@ -74,6 +74,27 @@ def test_device_registry_list_revoke_and_roles(host, tmp_path):
     assert a.show()["pending"] == 1  # the queue is kept
     assert host.get("/api/v1/sync/devices").json["devices"][0]["status"] == "revoked"
     assert host.post("/api/v1/sync/devices/nope/revoke", {}).status == 404
+
+
+def test_two_tenants_sync_apart_with_the_same_device_ids(host, tmp_path):
+    globex = KEYS["globex-admin"]["key"]
+    a = Device(host, tmp_path / "acme.rhs", "tablet-1")
+    g = Device(host, tmp_path / "globex.rhs", "tablet-1", key=globex)
+    assert a.register()["replica_id"] == 2
+    assert g.register(admin=globex)["replica_id"] == 2  # ids and replicas are per tenant
+    a.write("checklist/EMU-0001/status", "acme's")
+    g.write("checklist/EMU-0001/status", "globex's")
+    assert a.sync()["acked"] == 1 and g.sync()["acked"] == 1
+    assert a.sync()["pulled_ops"] == 0 and g.sync()["pulled_ops"] == 0
+    assert a.show()["fields"] == {"checklist/EMU-0001/status": ["acme's"]}
+    assert g.show()["fields"] == {"checklist/EMU-0001/status": ["globex's"]}
+    assert [d["name"] for d in host.get("/api/v1/sync/devices").json["devices"]] == ["tablet-1"]
+    assert host.post("/api/v1/sync/devices/tablet-1/revoke", {}, token=globex).status == 200
+    assert host.get("/api/v1/sync/devices", token=READER).json["devices"][0]["status"] == "active"
+    assert host.get("/api/v1/sync/devices", token=globex).json["devices"][0]["status"] == "revoked"
+    # Each tenant's log is its own stream, invisible to the other.
+    assert host.get("/api/v1/events/sync-log/acme%23changes", token=READER).status == 200
+    assert host.get("/api/v1/events/sync-log/acme%23changes", token=globex).status == 404
 
 
 def two_tablets_one_synced(host, tmp_path, key):
@@ -183,5 +204,5 @@ def test_a_restarted_host_keeps_devices_state_and_sessions(start_host, tmp_path)
     assert b.show()["fields"] == {"checklist/EMU-0005/status": ["under_maintenance"]}
     assert len(h2.get("/api/v1/sync/sessions").json["sessions"]) >= 4
     # the sync streams are ordinary events in the log, audited like any other
-    events = h2.get("/api/v1/events/sync-log/changes").json["events"]
+    events = h2.get("/api/v1/events/sync-log/acme%23changes").json["events"]
     assert [e["metadata"]["device"] for e in events] == ["tablet-a", "tablet-a"]

@@ -4,6 +4,8 @@ also across a host restart; an offline edit concurrent with a planner's change g
 field's strategy and is listed with who made each value; the caller's role caps the device's; a push
 whose host stopped before settling it is settled on the next start."""
 
+import time
+
 from conftest import ADMIN, READER, Device, FleetClient, jwt_for, requires_sqlite
 
 
@@ -22,7 +24,7 @@ def work_order(f, number, vehicle):
 
 
 def sync_log(host):
-    return host.get("/api/v1/events/sync-log/changes").json["events"]
+    return host.get("/api/v1/events/sync-log/acme%23changes").json["events"]
 
 
 def aggregates(device):
@@ -139,8 +141,18 @@ def test_a_push_stored_but_not_settled_is_settled_on_the_next_start(start_host, 
     assert b.show()["pending"] == 1  # never acknowledged
     h2 = start_host(store=store)
     a.host = b.host = h2
+    # The host loads the sync engine of every tenant with devices as it starts (a serving task),
+    # so the stopped push is settled before any sync request: the settlement is in the log.
+    deadline = time.monotonic() + 30
+    def loaded():
+        return [l["msg"] for l in h2.log_lines() if l.get("msg", "").startswith("sync: tenant")]
+    while not loaded() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert loaded() == ["sync: tenant 'acme' loaded at start (stopped pushes settled, fleet mirror running)"]
+    settled = [x["key"] for e in sync_log(h2) for x in e["payload"].get("settled", [])]
+    assert settled == ["work_order/WO-E1/notes"], settled
     open_ = h2.get("/api/v1/sync/conflicts", token=READER).json["conflicts"]
-    assert open_ == [], open_  # settled when the engine started (the first sync request)
+    assert open_ == [], open_
     [c] = h2.get("/api/v1/sync/conflicts?status=resolved", token=READER).json["conflicts"]
     assert (c["key"], c["strategy"], c["value"]) == ("work_order/WO-E1/notes", "timestamp", "from b")
     assert {v["device_id"] for v in c["values"]} == {"tablet-a", "tablet-b"}

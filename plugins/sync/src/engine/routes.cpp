@@ -1,8 +1,10 @@
 #include "routes.hpp"
 
+#include <atomic>
 #include <charconv>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "base64.hpp"
 #include "engine_detail.hpp"
@@ -32,18 +34,22 @@ Engines& engines() {
   return e;
 }
 
-Result<std::shared_ptr<SyncEngine>> engine_for(const HttpRequest& req) {
+Result<std::shared_ptr<SyncEngine>> engine_for(const Services& services, const std::string& tenant) {
   auto& all = engines();
   std::lock_guard lock(all.mu);
-  auto& e = all.by_store[{req.services->store.get(), req.principal.tenant}];
+  auto& e = all.by_store[{services.store.get(), tenant}];
   if (!e) {
-    auto fresh = std::make_shared<SyncEngine>(req.services->store, req.principal.tenant, config());
+    auto fresh = std::make_shared<SyncEngine>(services.store, tenant, config());
     if (auto st = fresh->load(); !st) return st.error();
-    if (auto st = fresh->settle_unsettled(req.services); !st) return st.error();
-    if (auto st = fresh->start_mirror(*req.services); !st) return st.error();
+    if (auto st = fresh->settle_unsettled(&services); !st) return st.error();
+    if (auto st = fresh->start_mirror(services); !st) return st.error();
     e = fresh;
   }
   return e;
+}
+
+Result<std::shared_ptr<SyncEngine>> engine_for(const HttpRequest& req) {
+  return engine_for(*req.services, req.principal.tenant);
 }
 
 // The engine, with the fleet changes committed so far in its sync state (answers read from it).
@@ -277,6 +283,37 @@ Status register_routes(Registry& registry, const std::string& provider, const bo
   for (const auto& r : routes)
     if (auto st = registry.add_route(provider, r); !st) return st;
   return {};
+}
+
+Status register_serving_task(Registry& registry, const std::string& provider) {
+  ServingTask task;
+  task.description =
+      "loads the sync engine of each tenant with devices at start: settles what a stopped push left unsettled and "
+      "starts the fleet mirror, before the first sync request";
+  task.start = [](const ServingContext& ctx) -> Result<ServingStop> {
+    if (!ctx.services.store) return Error{ErrorCode::unavailable, "no store"};
+    auto stopping = std::make_shared<std::atomic<bool>>(false);
+    // On a thread of its own: a large store's first mirror catch-up must not delay listening.
+    // Requests that arrive meanwhile wait for the engine as they would have on first use.
+    auto worker = std::make_shared<std::thread>([&ctx, stopping] {
+      for (const auto& tenant : ctx.tenants) {
+        if (*stopping) return;
+        auto uses = SyncEngine::has_devices(*ctx.services.store, tenant);
+        if (uses && !*uses) continue;  // never synced: nothing to settle, no mirror to keep
+        auto engine = uses ? engine_for(ctx.services, tenant) : Result<std::shared_ptr<SyncEngine>>(uses.error());
+        if (engine)
+          ctx.log("info", "sync: tenant '" + tenant + "' loaded at start (stopped pushes settled, fleet mirror running)");
+        else
+          ctx.log("warn", "sync: tenant '" + tenant + "' not loaded at start, it will be on its first request: " +
+                              engine.error().message);
+      }
+    });
+    return ServingStop([stopping, worker] {
+      *stopping = true;
+      if (worker->joinable()) worker->join();
+    });
+  };
+  return registry.serving.add("sync.engines", provider, std::move(task));
 }
 
 }  // namespace roundhouse::sync

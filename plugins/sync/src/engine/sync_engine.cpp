@@ -57,8 +57,42 @@ json::object SessionInfo::to_json() const {
 SyncEngine::SyncEngine(std::shared_ptr<EventStore> store, std::string tenant, SyncConfig config)
     : store_(std::move(store)), tenant_(std::move(tenant)), config_(std::move(config)) {}
 
+std::string SyncEngine::unqualified(const std::string& stream_id) {
+  const auto hash = stream_id.rfind('#');
+  return hash == std::string::npos ? stream_id : stream_id.substr(hash + 1);
+}
+
+Result<bool> SyncEngine::has_devices(EventStore& store, const std::string& tenant) {
+  ReadStreamOptions first;
+  first.max_count = 1;
+  first.tenant = tenant;
+  for (const std::string& id : {tenant + "#allocations", std::string("allocations")}) {
+    auto r = store.read_stream({"sync-replica", id}, first);
+    if (r) return true;
+    if (r.error().code != ErrorCode::not_found) return r.error();
+  }
+  return false;
+}
+
+Status SyncEngine::choose_stream_names() {
+  stream_prefix_ = tenant_ + "#";
+  ReadStreamOptions first;
+  first.max_count = 1;
+  first.tenant = tenant_;
+  for (const StreamId& legacy : {StreamId{"sync-replica", "allocations"}, StreamId{"sync-log", kLogStreamId}}) {
+    auto r = store_->read_stream(legacy, first);
+    if (r) {
+      stream_prefix_.clear();  // written before SDK 0.4 by this tenant: keep its streams
+      return {};
+    }
+    if (r.error().code != ErrorCode::not_found) return r.error();
+  }
+  return {};
+}
+
 Status SyncEngine::load() {
   std::lock_guard lock(mu_);
+  if (auto st = choose_stream_names(); !st) return st;
   loading_ = true;
   auto st = follow();
   loading_ = false;
@@ -68,20 +102,24 @@ Status SyncEngine::load() {
 Status SyncEngine::apply_recorded(const RecordedEvent& e) {
   json::object p = e.payload_json().as_object();
   if (e.type == "SyncDeviceRegistered") {
-    if (devices_.count(e.stream.id)) return {};  // registered here
-    DeviceInfo d{e.stream.id, static_cast<ReplicaId>(p.at("replica_id").to_number<std::uint64_t>()),
+    if (devices_.count(unqualified(e.stream.id))) return {};  // registered here
+    DeviceInfo d{unqualified(e.stream.id), static_cast<ReplicaId>(p.at("replica_id").to_number<std::uint64_t>()),
                  std::string(p.at("name").as_string()), std::string(p.at("depot").as_string()),
                  "technician", e.metadata_parsed().actor, e.recorded_at, false};
     if (const auto* role = p.if_contains("role"); role && role->is_string()) d.role = std::string(role->get_string());
     device_of_[d.replica] = d.id;
     max_replica_ = std::max(max_replica_, d.replica);
+    device_streams_[d.id] = e.stream.id;  // a device of an older store keeps its unqualified stream
     devices_[d.id] = std::move(d);
   } else if (e.type == "SyncDeviceRevoked") {
-    devices_.at(e.stream.id).revoked = true;
+    devices_.at(unqualified(e.stream.id)).revoked = true;
   } else if (e.type == "SyncReplicaAllocated") {
     allocations_ = std::max(allocations_, e.version);
     max_replica_ = std::max(max_replica_, static_cast<ReplicaId>(p.at("replica_id").to_number<std::uint64_t>()));
   } else if (e.type == "SyncChangesAccepted") {
+    // The log's versions number this tenant's one log stream; a batch in another sync-log stream
+    // of the tenant (a host of another naming) is not part of it.
+    if (e.stream.id != stream_prefix_ + kLogStreamId) return {};
     if (e.version <= log_.head()) return {};  // applied here already
     auto bytes = base64_decode(p.at("changes").as_string());
     if (!bytes) return {ErrorCode::corrupted, "sync-log event " + std::to_string(e.position) + " is not base64"};
@@ -104,7 +142,7 @@ Status SyncEngine::apply_recorded(const RecordedEvent& e) {
                             e.metadata_parsed().actor, e.recorded_at});
       }
   } else if (e.type == "SyncSessionRecorded") {
-    SessionInfo s{e.stream.id, std::string(p.at("kind").as_string()), e.recorded_at,
+    SessionInfo s{unqualified(e.stream.id), std::string(p.at("kind").as_string()), e.recorded_at,
                   p.at("ops_in").to_number<std::uint64_t>(), p.at("ops_out").to_number<std::uint64_t>(),
                   p.at("conflicts").to_number<std::uint64_t>(), std::string(p.at("outcome").as_string()), {}};
     if (const auto* refused = p.if_contains("refused"); refused && refused->is_array())
@@ -148,7 +186,7 @@ Result<DeviceInfo> SyncEngine::register_device(const std::string& id, const std:
   auto replica = allocate_replica(id, actor);
   if (!replica) return replica.error();
   DeviceInfo d{id, *replica, name, depot, role, actor, now_micros(), false};
-  if (auto st = append({"sync-device", id}, "SyncDeviceRegistered",
+  if (auto st = append(stream("sync-device", id), "SyncDeviceRegistered",
                        {{"replica_id", *replica}, {"name", name}, {"depot", depot}, {"role", role}}, actor,
                        ExpectedVersion::no_stream());
       !st) {
@@ -157,6 +195,7 @@ Result<DeviceInfo> SyncEngine::register_device(const std::string& id, const std:
     return st.error();
   }
   device_of_[*replica] = id;
+  device_streams_[id] = stream_prefix_ + id;
   devices_[id] = d;
   return d;
 }
@@ -167,7 +206,9 @@ Status SyncEngine::revoke_device(const std::string& id, const std::string& actor
   auto it = devices_.find(id);
   if (it == devices_.end()) return {ErrorCode::not_found, "device '" + id + "' is not registered"};
   if (it->second.revoked) return {};
-  if (auto st = append({"sync-device", id}, "SyncDeviceRevoked", {}, actor, ExpectedVersion::stream_exists()); !st)
+  const auto own = device_streams_.find(id);
+  const StreamId device_stream{"sync-device", own == device_streams_.end() ? stream_prefix_ + id : own->second};
+  if (auto st = append(device_stream, "SyncDeviceRevoked", {}, actor, ExpectedVersion::stream_exists()); !st)
     return st;
   it->second.revoked = true;
   return {};
@@ -194,7 +235,7 @@ void SyncEngine::record_session(SessionInfo s, const std::string& actor) {
   json::object p{{"kind", s.kind}, {"ops_in", s.ops_in}, {"ops_out", s.ops_out},
                  {"conflicts", s.conflicts}, {"outcome", s.outcome}, {"refused", std::move(refused)}};
   // A session record that cannot be written does not undo the sync it describes.
-  if (append({"sync-session", s.device}, "SyncSessionRecorded", std::move(p), actor, ExpectedVersion::any(), s.device))
+  if (append(stream("sync-session", s.device), "SyncSessionRecorded", std::move(p), actor, ExpectedVersion::any(), s.device))
     sessions_.push_back(std::move(s));
 }
 

@@ -109,6 +109,8 @@ class SyncEngine {
 
   // Replays the tenant's sync streams. Call once before anything else.
   Status load();
+  // Whether the tenant has registered a sync device on this store (its replica allocations exist).
+  static Result<bool> has_devices(EventStore& store, const std::string& tenant);
   // After load(): settles the conflicts a push stored but did not live to settle (the host stopped
   // between making the batch durable and the server write that settles it), by the same strategies,
   // as the pushing technician; recorded like a push's settlements. Conflicts under `manual` (and
@@ -155,6 +157,15 @@ class SyncEngine {
 
  private:
   Result<const DeviceInfo*> active_device(const std::string& id) const;
+  // The tenant's stream of a sync aggregate type ("sync-log", "sync-device", ...). Stream ids are
+  // global and owned by one tenant, so each tenant's sync streams carry "<tenant>#" before the id
+  // (device ids cannot hold '#'); a tenant that owns the unqualified streams of a store written
+  // before SDK 0.4 keeps using those (decided in load()).
+  StreamId stream(const char* type, const std::string& id) const { return {type, stream_prefix_ + id}; }
+  // The id inside a sync stream's id: a device id, or "changes" / "allocations".
+  static std::string unqualified(const std::string& stream_id);
+  // Which naming load() finds this tenant's sync streams under.
+  Status choose_stream_names();
   Status append(StreamId stream, std::string type, boost::json::object payload, const std::string& actor,
                 ExpectedVersion expected, const std::string& device = {});
   // Other hosts (shared_log.cpp): applies the sync events appended since this engine last looked,
@@ -195,6 +206,8 @@ class SyncEngine {
 
   std::shared_ptr<EventStore> store_;
   std::string tenant_;
+  std::string stream_prefix_;  // "<tenant>#", or "" for a tenant on the unqualified streams
+  std::map<std::string, std::string> device_streams_;  // device id -> its sync-device stream id
   SyncConfig config_;
   mutable std::mutex mu_;
   protocol::ServerLog log_;
