@@ -62,30 +62,38 @@ std::string SyncEngine::unqualified(const std::string& stream_id) {
   return hash == std::string::npos ? stream_id : stream_id.substr(hash + 1);
 }
 
-Result<bool> SyncEngine::has_devices(EventStore& store, const std::string& tenant) {
+namespace {
+
+// Whether the stream has events of the tenant (one event read).
+Result<bool> tenant_has(EventStore& store, const std::string& tenant, const StreamId& stream) {
   ReadStreamOptions first;
   first.max_count = 1;
   first.tenant = tenant;
+  auto r = store.read_stream(stream, first);
+  if (r) return true;
+  if (r.error().code == ErrorCode::not_found) return false;
+  return r.error();
+}
+
+}  // namespace
+
+Result<bool> SyncEngine::has_devices(EventStore& store, const std::string& tenant) {
   for (const std::string& id : {tenant + "#allocations", std::string("allocations")}) {
-    auto r = store.read_stream({"sync-replica", id}, first);
-    if (r) return true;
-    if (r.error().code != ErrorCode::not_found) return r.error();
+    auto has = tenant_has(store, tenant, {"sync-replica", id});
+    if (!has || *has) return has;
   }
   return false;
 }
 
 Status SyncEngine::choose_stream_names() {
   stream_prefix_ = tenant_ + "#";
-  ReadStreamOptions first;
-  first.max_count = 1;
-  first.tenant = tenant_;
   for (const StreamId& legacy : {StreamId{"sync-replica", "allocations"}, StreamId{"sync-log", kLogStreamId}}) {
-    auto r = store_->read_stream(legacy, first);
-    if (r) {
+    auto has = tenant_has(*store_, tenant_, legacy);
+    if (!has) return has.error();
+    if (*has) {
       stream_prefix_.clear();  // written before SDK 0.4 by this tenant: keep its streams
       return {};
     }
-    if (r.error().code != ErrorCode::not_found) return r.error();
   }
   return {};
 }
