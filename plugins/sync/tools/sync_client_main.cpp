@@ -2,18 +2,21 @@
 // tests. Every write is durable in the store file before the command returns.
 //
 //   roundhouse-sync-client register --store FILE --server URL --api-key ADMIN_KEY --device ID [--name N] [--depot D]
-//                                   [--role technician|supervisor|...]
+//                                   [--role technician|supervisor|...] [--timeout SECONDS]
 //   roundhouse-sync-client write    --store FILE KEY JSON_VALUE
 //   roundhouse-sync-client add      --store FILE KEY NUMBER     an increment of an additive field (labour, parts)
 //   roundhouse-sync-client erase    --store FILE KEY
-//   roundhouse-sync-client sync     --store FILE --server URL --api-key KEY
+//   roundhouse-sync-client sync     --store FILE --server URL --api-key KEY [--timeout SECONDS] [--max-attempts N]
 //   roundhouse-sync-client show     --store FILE
 //   roundhouse-sync-client dead-letters --store FILE            operations the server refused, with the reason
 //   roundhouse-sync-client retry    --store FILE OP_SEQ         write a dead letter's value again (a new operation)
 //   roundhouse-sync-client discard  --store FILE OP_SEQ         drop a dead letter
 //
+// --timeout bounds each connect, write and read (default 30 s); --max-attempts is how often sync
+// tries a transport error, a 5xx or a 429 (default 6, with jittered exponential waits).
 // Exit status: 0 done, 1 refused or failed (one line on stderr), 2 usage.
 
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -43,6 +46,20 @@ int fail(const Error& e) {
 json::object dead_letter_json(const client::DeadLetter& d) {
   return {{"op_seq", d.op_seq}, {"key", d.key}, {"value", to_json(d.value)}, {"code", d.code},
           {"status", d.status}, {"reason", d.reason}};
+}
+
+// A positive number of the option (seconds may have a fraction), at most `max`.
+std::optional<double> positive(const std::map<std::string, std::string>& opt, const char* name, double fallback,
+                               double max) {
+  auto it = opt.find(name);
+  if (it == opt.end()) return fallback;
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(it->second, &used);
+    if (used == it->second.size() && v > 0 && v <= max) return v;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
 }
 
 std::optional<std::uint64_t> op_number(const std::string& s) {
@@ -85,11 +102,17 @@ int main(int argc, char** argv) {
   }
   if (!opt.count("store")) return usage("--store FILE is required");
   const std::string path = opt["store"];
+  const auto timeout = positive(opt, "timeout", 30, 86400);
+  if (!timeout) return usage("--timeout takes seconds (> 0, at most 86400)");
+  const auto max_attempts = positive(opt, "max-attempts", 6, 100);
+  if (!max_attempts || *max_attempts != static_cast<int>(*max_attempts))
+    return usage("--max-attempts takes a whole number from 1 to 100");
+  const auto timeout_ms = std::chrono::milliseconds(static_cast<std::int64_t>(*timeout * 1000 + 0.5));
 
   if (cmd == "register") {
     for (const char* k : {"server", "api-key", "device"})
       if (!opt.count(k)) return usage(std::string("--") + k + " is required");
-    auto t = client::HttpTransport::create(opt["server"], opt["api-key"]);
+    auto t = client::HttpTransport::create(opt["server"], opt["api-key"], timeout_ms);
     if (!t) return fail(t.error());
     // Enrolment: register, create the store, pull the device's scope once.
     auto enrolled = client::SyncClient::enrol(*t, path, opt["device"], opt["name"], opt["depot"], opt["role"]);
@@ -125,9 +148,11 @@ int main(int argc, char** argv) {
   if (cmd == "sync") {
     for (const char* k : {"server", "api-key"})
       if (!opt.count(k)) return usage(std::string("--") + k + " is required");
-    auto t = client::HttpTransport::create(opt["server"], opt["api-key"]);
+    auto t = client::HttpTransport::create(opt["server"], opt["api-key"], timeout_ms);
     if (!t) return fail(t.error());
-    client::SyncClient c(**store, *t);
+    client::RetryPolicy retry;
+    retry.max_attempts = static_cast<int>(*max_attempts);
+    client::SyncClient c(**store, *t, retry);
     auto rep = c.sync();
     if (!rep) return fail(rep.error());
     json::array conflicts, refused;

@@ -1,9 +1,12 @@
 """Fixtures for the sync end-to-end tests: the host fixtures of tests/host/http (a real
 `roundhouse serve` per test) plus the device client command built beside it."""
 
+import contextlib
 import importlib.util
 import json
+import socket
 import subprocess
+import threading
 from pathlib import Path
 
 _spec = importlib.util.spec_from_file_location(
@@ -55,3 +58,29 @@ class Device:
 
     def show(self):
         return json.loads(self.run("show").stdout)
+
+
+@contextlib.contextmanager
+def stalling_server():
+    """A loopback server that accepts connections and never answers; yields its URL."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held = []
+
+    def accept():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            held.append(conn)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        with contextlib.suppress(OSError):
+            listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+        listener.close()
+        for conn in held:
+            conn.close()

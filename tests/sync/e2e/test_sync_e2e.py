@@ -6,7 +6,7 @@ import base64
 import http.client
 import json
 
-from conftest import ADMIN, KEYS, READER, WRITER, Device, requires_sqlite
+from conftest import ADMIN, KEYS, READER, WRITER, Device, requires_sqlite, stalling_server
 
 
 def test_two_devices_converge_and_a_conflict_is_resolved(host, tmp_path):
@@ -95,6 +95,21 @@ def test_two_tenants_sync_apart_with_the_same_device_ids(host, tmp_path):
     # Each tenant's log is its own stream, invisible to the other.
     assert host.get("/api/v1/events/sync-log/acme%23changes", token=READER).status == 200
     assert host.get("/api/v1/events/sync-log/acme%23changes", token=globex).status == 404
+
+
+def test_a_server_that_stops_answering_fails_the_sync_at_the_timeout(host, tmp_path):
+    a = Device(host, tmp_path / "a.rhs", "tablet-a")
+    a.register()
+    a.write("checklist/EMU-0001/status", "in_service")
+    with stalling_server() as stalled:
+        p = a.run("sync", "--server", stalled, "--api-key", WRITER, "--timeout", "0.2", "--max-attempts", "2",
+                  check=False)
+    assert p.returncode == 1 and p.stderr.count("\n") == 1, p.stderr
+    assert "no answer within 200 ms" in p.stderr, p.stderr
+    assert a.show()["pending"] == 1  # kept for the next sync
+    for bad in (["--timeout", "0"], ["--timeout", "soon"], ["--max-attempts", "1.5"], ["--max-attempts", "0"]):
+        assert a.run("sync", "--server", a.url, "--api-key", WRITER, *bad, check=False).returncode == 2, bad
+    assert a.sync()["acked"] == 1
 
 
 def two_tablets_one_synced(host, tmp_path, key):

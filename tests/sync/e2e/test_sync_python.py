@@ -2,45 +2,15 @@
 device registers, writes offline, syncs; refusals become dead letters; bad input raises the
 package's named exceptions and changes nothing."""
 
-import contextlib
-import socket
 import sys
-import threading
 
 import pytest
 
-from conftest import ADMIN, BUILD_DIR, WRITER, FleetClient
+from conftest import ADMIN, BUILD_DIR, WRITER, FleetClient, stalling_server
 
 sys.path.insert(0, str(BUILD_DIR / "python"))
 rh = pytest.importorskip("roundhouse")
 sync = pytest.importorskip("roundhouse.sync")
-
-
-@contextlib.contextmanager
-def stalling_server():
-    """A loopback server that accepts connections and reads requests without ever answering;
-    yields its URL."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    held = []
-
-    def accept():
-        while True:
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            held.append(conn)
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        with contextlib.suppress(OSError):
-            listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
-        listener.close()
-        for conn in held:
-            conn.close()
 
 
 def test_a_python_device_syncs_and_dead_letters(host, tmp_path):
