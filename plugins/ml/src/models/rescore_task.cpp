@@ -1,6 +1,7 @@
 #include "models/rescore_task.hpp"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "models/rescorer.hpp"
@@ -19,16 +20,17 @@ Error bad(const std::string& what) { return Error{ErrorCode::invalid_argument, "
 
 // nullopt: re-scoring is not asked for.
 Result<std::optional<RescoreSettings>> read_settings(const boost::json::object& config) {
+  using Settings = std::optional<RescoreSettings>;
   const auto* section = config.if_contains("rescore");
-  if (!section || section->is_null() || (section->is_bool() && !section->get_bool())) return std::optional<RescoreSettings>{};
+  if (!section || section->is_null() || (section->is_bool() && !section->get_bool())) return Settings{};
   RescoreSettings s;
-  if (section->is_bool()) return std::optional<RescoreSettings>{s};
+  if (section->is_bool()) return Settings{s};
   if (!section->is_object()) return bad("must be an object (or true / false)");
   for (const auto& [key, value] : section->get_object()) {
     if (key == "every") {
-      Result<std::chrono::seconds> every = value.is_int64() ? parse_rescore_interval(std::to_string(value.get_int64()))
-                                          : value.is_string() ? parse_rescore_interval(std::string(value.get_string()))
-                                                              : Result<std::chrono::seconds>(bad("every: must be a duration"));
+      if (!value.is_int64() && !value.is_string()) return bad("every: must be a duration like \"15m\" or seconds");
+      auto every = parse_rescore_interval(value.is_int64() ? std::to_string(value.get_int64())
+                                                           : std::string(value.get_string()));
       if (!every) return bad("every: " + every.error().message);
       s.every = *every;
     } else if (key == "models") {
@@ -44,7 +46,7 @@ Result<std::optional<RescoreSettings>> read_settings(const boost::json::object& 
       return bad("unknown key '" + std::string(key) + "' (every, models, actor)");
     }
   }
-  return std::optional<RescoreSettings>{std::move(s)};
+  return Settings{std::move(s)};
 }
 
 }  // namespace

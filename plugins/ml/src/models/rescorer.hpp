@@ -40,7 +40,7 @@ struct RescoreReport {
 // A pass as one JSON object: {at, models, predictions, errors} or {error}.
 boost::json::object rescore_report_json(const Result<RescoreReport>& report);
 
-// A time between passes: "90s", "15m", "6h" or plain seconds (1 s .. ~115 days).
+// A time between passes: "90s", "15m", "6h" or plain seconds (a count from 1 to 10,000,000).
 Result<std::chrono::seconds> parse_rescore_interval(const std::string& text);
 
 // One pass now. Errors of single models are collected in the report (one broken model does not
