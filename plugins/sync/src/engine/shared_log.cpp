@@ -1,7 +1,7 @@
 // Several hosts on one log (PostgreSQL scale-out). Each host's engine keeps the sync state in memory;
 // before answering it applies what the others appended since it last looked (follow), and it writes
-// to sync-log/changes only at the exact version it has seen, so a writer that lost the race catches
-// up and plans again. Replica ids come from one stream appended at an exact version, so no two hosts
+// to the tenant's sync log only at the exact version it has seen, so a writer that lost the race
+// catches up and plans again. Replica ids come from one stream appended at an exact version, so no two hosts
 // hand out the same id. Positions are gap-free and in commit order (storage-postgres), so "every sync
 // event up to position p is applied" is one number.
 #include <algorithm>

@@ -1,10 +1,11 @@
 #pragma once
 // The server's sync engine for one tenant: registered devices, the replicated field state (the
 // protocol's ServerLog), sync sessions and conflicts. Every change is an event in the tenant's log
-// first (streams sync-device/<id>, sync-log/changes, sync-session/<device>), then applied in memory,
-// so a restarted host rebuilds the same engine with load(). Several hosts may share one log
-// (PostgreSQL): every public call first applies what other hosts appended since (follow()), writes to
-// sync-log/changes at the exact version this host has seen, and re-plans on a lost race (shared_log.cpp).
+// first (streams sync-device/<tenant>#<id>, sync-log/<tenant>#changes, sync-session/<tenant>#<device>),
+// then applied in memory, so a restarted host rebuilds the same engine with load(). Several hosts may
+// share one log (PostgreSQL): every public call first applies what other hosts appended since
+// (follow()), writes to the tenant's sync log at the exact version this host has seen, and re-plans
+// on a lost race (shared_log.cpp).
 //
 // Pushes settle concurrent values by the configured strategy (settle.hpp), authorize each new
 // operation by the device's role and depot, and apply what they accept to the fleet domain through
