@@ -13,8 +13,9 @@ Keys are ``"<aggregate type>/<id>/<field>"``; values are None, bool, int, float 
 durable in the store file when the call returns. Failures raise :class:`roundhouse.Error`
 subclasses (``NotFound`` for a missing store or dead letter, ``ValidationError`` for a bad value,
 ``Unavailable`` when the server cannot be reached after the retries, ``PermissionDenied`` for a
-revoked device). ``timeout=`` (seconds, default 30) bounds each connect, write and read of
-``register`` and ``sync``: a server that stops answering costs at most that per attempt.
+revoked device). ``timeout=`` (seconds, default 30) bounds connecting and every wait for the
+server in ``register`` and ``sync`` (it restarts whenever data moves): a server that stops
+answering fails the attempt instead of blocking.
 """
 
 from __future__ import annotations

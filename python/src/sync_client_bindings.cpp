@@ -60,7 +60,7 @@ pyb::dict dead_letter(const client::DeadLetter& d) {
 
 std::int64_t now_ms() { return now_micros() / 1000; }
 
-// The transport of one call; `timeout` seconds bound each connect, write and read.
+// The transport of one call; `timeout` seconds bound connecting and each wait for the server.
 client::HttpTransport transport(const std::string& server, const std::string& api_key, double timeout) {
   if (!(timeout > 0 && timeout <= 86400)) py::raise(ErrorCode::invalid_argument, "timeout must be > 0 and <= 86400 seconds");
   const auto ms = std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(timeout * 1000)));
@@ -161,7 +161,7 @@ PYBIND11_MODULE(_sync, m) {
       "One device store file: write/erase/add return the operation number; sync(server, api_key) pushes the "
       "queue and pulls (dict: pushed_ops, pulled_ops, acked, cursor, attempts, conflicts, refused); fields(); "
       "dead_letters(), retry(op_seq), discard(op_seq); device_id, replica_id, pending, acked, cursor; close(). "
-      "`timeout` (seconds, default 30) bounds each connect, write and read of register() and sync().")
+      "`timeout` (seconds, default 30) bounds connecting and each wait for the server in register() and sync().")
       .def_static("open", &Device::open, "path"_a)
       .def_static("register", &Device::register_, "path"_a, pyb::kw_only(), "server"_a, "api_key"_a, "device_id"_a,
                   "name"_a = "", "depot"_a = "", "role"_a = "", "timeout"_a = 30.0)

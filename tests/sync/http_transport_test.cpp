@@ -10,7 +10,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -28,8 +30,9 @@ namespace roundhouse::sync::client {
 namespace {
 
 // What the server does with one request: answer (keeping the connection or closing it after the
-// answer), close the connection without answering, or keep it open and never answer.
-enum class Then { keep, close_after, drop, stall };
+// answer), close the connection without answering, keep it open and never answer, or answer
+// slowly (the reply in 40 pieces, 50 ms apart).
+enum class Then { keep, close_after, drop, stall, trickle };
 
 // Serves each connection on a thread of its own; `script` decides per request, given the request's
 // method and the connection's number (from 1).
@@ -106,6 +109,15 @@ class ScriptedServer {
       const std::string body = body_ ? body_(method) : "{\"ok\":true}";
       const std::string reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                                 std::to_string(body.size()) + "\r\n\r\n" + body;
+      if (then == Then::trickle) {
+        const std::size_t piece = reply.size() / 40 + 1;
+        for (std::size_t at = 0; at < reply.size(); at += piece) {
+          const std::size_t n = std::min(piece, reply.size() - at);
+          if (::send(fd, reply.data() + at, n, MSG_NOSIGNAL) != static_cast<ssize_t>(n)) return finish(fd);
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        continue;
+      }
       if (::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(reply.size()) ||
           then == Then::close_after)
         return finish(fd);
@@ -202,6 +214,19 @@ TEST(HttpTransportTest, AServerThatStopsAnsweringFailsTheRequestAtTheTimeoutAndI
   ASSERT_TRUE(next.ok()) << next.error().message;
   EXPECT_EQ(next->status, 200);
   EXPECT_EQ(server.connections(), 2) << "the timed-out connection was dropped, not reused";
+}
+
+TEST(HttpTransportTest, TheTimeoutBoundsSilenceNotTheWholeReply) {
+  // A 2 s reply whose pieces arrive 50 ms apart: slower in all than the 1 s timeout, never silent
+  // for that long (a large first pull over a slow link).
+  ScriptedServer server([](const std::string&, int) { return Then::trickle; },
+                        [](const std::string&) { return "{\"data\":\"" + std::string(4000, 'x') + "\"}"; });
+  auto t = HttpTransport::create(server.url(), "key", std::chrono::milliseconds(1000));
+  ASSERT_TRUE(t.ok());
+  auto r = t->request("GET", "/pull");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body.size(), 4000u + 11u);
 }
 
 // What a sync server answers a device whose one operation it stores: the push acknowledged, a pull

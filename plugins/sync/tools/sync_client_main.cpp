@@ -12,11 +12,12 @@
 //   roundhouse-sync-client retry    --store FILE OP_SEQ         write a dead letter's value again (a new operation)
 //   roundhouse-sync-client discard  --store FILE OP_SEQ         drop a dead letter
 //
-// --timeout bounds each connect, write and read (default 30 s); --max-attempts is how often sync
+// --timeout bounds connecting and each wait for the server (default 30 s); --max-attempts is how often sync
 // tries a transport error, a 5xx or a 429 (default 6, with jittered exponential waits).
 // Exit status: 0 done, 1 refused or failed (one line on stderr), 2 usage.
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -107,7 +108,7 @@ int main(int argc, char** argv) {
   const auto max_attempts = positive(opt, "max-attempts", 6, 100);
   if (!max_attempts || *max_attempts != static_cast<int>(*max_attempts))
     return usage("--max-attempts takes a whole number from 1 to 100");
-  const auto timeout_ms = std::chrono::milliseconds(static_cast<std::int64_t>(*timeout * 1000 + 0.5));
+  const auto timeout_ms = std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(*timeout * 1000)));
 
   if (cmd == "register") {
     for (const char* k : {"server", "api-key", "device"})

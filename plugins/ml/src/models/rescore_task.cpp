@@ -56,7 +56,8 @@ Status register_rescore_task(Registry& registry, const std::string& provider, co
   if (!settings) return settings.error();
   if (!*settings) return {};
   ServingTask task;
-  task.description = "re-scores every entity with the promoted models every " +
+  task.description = std::string("re-scores every entity with the promoted version of ") +
+                     ((*settings)->models.empty() ? "every model" : "the configured models") + " every " +
                      std::to_string((*settings)->every.count()) + " s";
   task.start = [s = **settings](const ServingContext& ctx) -> Result<ServingStop> {
     if (!ctx.services.store || !ctx.services.registry)

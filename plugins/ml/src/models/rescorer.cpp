@@ -88,7 +88,14 @@ void Rescorer::run() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
     lock.unlock();
-    auto report = rescore_once(registry_, *store_, options_);
+    // A pass that throws (a model type's bug, a malformed record) is reported like a failed one:
+    // it must not end the thread, which in `roundhouse serve` would end the server.
+    Result<RescoreReport> report = Error{ErrorCode::internal, "the pass did not run"};
+    try {
+      report = rescore_once(registry_, *store_, options_);
+    } catch (const std::exception& e) {
+      report = Error{ErrorCode::internal, std::string("re-scoring threw: ") + e.what()};
+    }
     if (on_pass_) on_pass_(report);
     lock.lock();
     ++passes_;

@@ -65,6 +65,17 @@ beast::error_code run_bounded(Connection& c, Start&& start) {
   return result;
 }
 
+// A message written or read piece by piece (`step`: one write_some or read_some) until `done()`.
+// The timeout restarts with every piece, so it bounds how long the server stays silent, not how
+// long a large pull takes over a slow link.
+template <class Step, class Done>
+beast::error_code run_pieces(Connection& c, Step&& step, Done&& done) {
+  for (;;) {
+    if (auto ec = run_bounded(c, step)) return ec;
+    if (done()) return {};
+  }
+}
+
 std::string describe(const beast::error_code& ec, std::chrono::milliseconds timeout) {
   if (ec == beast::error::timeout) return "no answer within " + std::to_string(timeout.count()) + " ms";
   return ec.message();
@@ -87,7 +98,9 @@ Result<std::unique_ptr<Connection>> open(const std::string& host, const std::str
 }
 
 bool send(Connection& c, Request& req, std::string& error) {
-  const auto ec = run_bounded(c, [&](auto done) { http::async_write(c.stream, req, done); });
+  http::request_serializer<http::string_body> writer{req};
+  const auto ec = run_pieces(c, [&](auto piece) { http::async_write_some(c.stream, writer, piece); },
+                             [&] { return writer.is_done(); });
   if (ec) error = describe(ec, c.timeout);
   return !ec;
 }
@@ -105,7 +118,8 @@ Received receive(Connection& c) {
   parser.body_limit(64 << 20);
   c.buffer.clear();
   c.buffer.reserve(kReadBuffer);
-  const auto ec = run_bounded(c, [&](auto done) { http::async_read(c.stream, c.buffer, parser, done); });
+  const auto ec = run_pieces(c, [&](auto piece) { http::async_read_some(c.stream, c.buffer, parser, piece); },
+                             [&] { return parser.is_done(); });
   if (ec) {
     out.nothing_back = !parser.got_some() && (ec == http::error::end_of_stream || ec == net::error::connection_reset ||
                                               ec == net::error::eof);

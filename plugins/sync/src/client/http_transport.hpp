@@ -1,8 +1,9 @@
 #pragma once
 // A minimal blocking HTTP/1.1 client (Boost.Beast) for the device side: JSON bodies (or another
 // media type the caller names), bearer authentication. Transport failures are `unavailable` errors
-// (retryable). Every connect, write and read is bounded by the transport's timeout: a server that
-// stops answering fails the request, and its connection is dropped, instead of blocking a sync.
+// (retryable). The transport's timeout bounds connecting and every wait for the server while a
+// request is written or its reply read (it restarts whenever data moves): a server that stops
+// answering fails the request, and its connection is dropped, instead of blocking a sync.
 // (Name resolution is not bounded: give the server as an address where DNS may hang.)
 //
 // Keep-alive: after a reply the server lets stay open, the connection is kept for the next request

@@ -288,24 +288,31 @@ Status register_routes(Registry& registry, const std::string& provider, const bo
 Status register_serving_task(Registry& registry, const std::string& provider) {
   ServingTask task;
   task.description =
-      "loads the sync engine of each tenant with devices at start: settles what a stopped push left unsettled and "
-      "starts the fleet mirror, before the first sync request";
+      "loads the sync engine of each tenant that has synced, at start: settles what a stopped push left unsettled "
+      "and starts the fleet mirror, before the first sync request";
   task.start = [](const ServingContext& ctx) -> Result<ServingStop> {
     if (!ctx.services.store) return Error{ErrorCode::unavailable, "no store"};
     auto stopping = std::make_shared<std::atomic<bool>>(false);
-    // On a thread of its own: a large store's first mirror catch-up must not delay listening.
-    // Requests that arrive meanwhile wait for the engine as they would have on first use.
-    auto worker = std::make_shared<std::thread>([&ctx, stopping] {
-      for (const auto& tenant : ctx.tenants) {
+    // On a thread of its own: a large store's first mirror catch-up must not delay listening. While
+    // a tenant loads, the engines' lock is held: sync requests of every tenant wait for it, as they
+    // would for a tenant loading on first use; stop() waits for the tenant being loaded.
+    const Services* services = &ctx.services;
+    auto worker = std::make_shared<std::thread>([services, tenants = ctx.tenants, log = ctx.log, stopping] {
+      for (const auto& tenant : tenants) {
         if (*stopping) return;
-        auto uses = SyncEngine::has_devices(*ctx.services.store, tenant);
-        if (uses && !*uses) continue;  // never synced: nothing to settle, no mirror to keep
-        auto engine = uses ? engine_for(ctx.services, tenant) : Result<std::shared_ptr<SyncEngine>>(uses.error());
+        Result<std::shared_ptr<SyncEngine>> engine = std::shared_ptr<SyncEngine>();
+        try {
+          auto synced = SyncEngine::has_synced(*services->store, tenant);
+          if (synced && !*synced) continue;  // never synced: nothing to settle, no mirror to keep
+          engine = synced ? engine_for(*services, tenant) : Result<std::shared_ptr<SyncEngine>>(synced.error());
+        } catch (const std::exception& e) {
+          engine = Error{ErrorCode::internal, e.what()};
+        }
         if (engine)
-          ctx.log("info", "sync: tenant '" + tenant + "' loaded at start (stopped pushes settled, fleet mirror running)");
+          log("info", "sync: tenant '" + tenant + "' loaded at start (stopped pushes settled, fleet mirror running)");
         else
-          ctx.log("warn", "sync: tenant '" + tenant + "' not loaded at start, it will be on its first request: " +
-                              engine.error().message);
+          log("warn", "sync: tenant '" + tenant + "' not loaded at start, it will be on its first request: " +
+                          engine.error().message);
       }
     });
     return ServingStop([stopping, worker] {

@@ -56,7 +56,7 @@ void SyncEngine::note_own_append(const AppendResult& r) {
 Result<ReplicaId> SyncEngine::allocate_replica(const std::string& device, const std::string& actor) {
   for (int attempt = 1;; ++attempt) {
     const ReplicaId replica = max_replica_ + 1;
-    auto st = append(stream("sync-replica", "allocations"), "SyncReplicaAllocated",
+    auto st = append({"sync-replica", alloc_id_}, "SyncReplicaAllocated",
                      {{"device_id", device}, {"replica_id", replica}}, actor, ExpectedVersion::exact(allocations_));
     if (st) {
       allocations_ += 1;
@@ -97,7 +97,7 @@ Status SyncEngine::write_server(const std::map<std::string, std::optional<Value>
                          {"changes", base64_encode(bytes)}, {"resolved_by", actor}};
     if (!settled.empty()) payload["settled"] = settled;
     for (const auto& [k, v] : extra) payload[k] = v;
-    auto st = append(stream("sync-log", kLogStreamId), "SyncChangesAccepted", std::move(payload), actor,
+    auto st = append({"sync-log", log_id_}, "SyncChangesAccepted", std::move(payload), actor,
                      ExpectedVersion::exact(log_.head()));
     if (st) {
       for (const auto& x : settled) {

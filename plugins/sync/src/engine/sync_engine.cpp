@@ -1,7 +1,9 @@
 #include "sync_engine.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
+#include <tuple>
 
 #include "base64.hpp"
 #include "engine_detail.hpp"
@@ -55,7 +57,12 @@ json::object SessionInfo::to_json() const {
 }
 
 SyncEngine::SyncEngine(std::shared_ptr<EventStore> store, std::string tenant, SyncConfig config)
-    : store_(std::move(store)), tenant_(std::move(tenant)), config_(std::move(config)) {}
+    : store_(std::move(store)),
+      tenant_(std::move(tenant)),
+      tenant_prefix_(tenant_prefix(tenant_)),
+      log_id_(tenant_prefix_ + kLogStreamId),
+      alloc_id_(tenant_prefix_ + "allocations"),
+      config_(std::move(config)) {}
 
 std::string SyncEngine::unqualified(const std::string& stream_id) {
   const auto hash = stream_id.rfind('#');
@@ -63,6 +70,16 @@ std::string SyncEngine::unqualified(const std::string& stream_id) {
 }
 
 namespace {
+
+// FNV-1a, 64 bit: a stable short name for a tenant whose name cannot go into a stream id.
+std::uint64_t fnv1a(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
 
 // Whether the stream has events of the tenant (one event read).
 Result<bool> tenant_has(EventStore& store, const std::string& tenant, const StreamId& stream) {
@@ -77,23 +94,34 @@ Result<bool> tenant_has(EventStore& store, const std::string& tenant, const Stre
 
 }  // namespace
 
-Result<bool> SyncEngine::has_devices(EventStore& store, const std::string& tenant) {
-  for (const std::string& id : {tenant + "#allocations", std::string("allocations")}) {
-    auto has = tenant_has(store, tenant, {"sync-replica", id});
+std::string SyncEngine::tenant_prefix(const std::string& tenant) {
+  // Stream ids are at most 256 bytes without '/' or control characters; a device id is at most 128.
+  bool plain = !tenant.empty() && tenant.size() <= 64;
+  for (unsigned char c : tenant) plain = plain && c != '/' && c >= 0x20 && c != 0x7f;
+  if (plain) return tenant + "#";
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(tenant)));
+  return std::string("~") + hex + "#";
+}
+
+Result<bool> SyncEngine::has_synced(EventStore& store, const std::string& tenant) {
+  const std::string prefix = tenant_prefix(tenant);
+  for (const StreamId& s : {StreamId{"sync-replica", prefix + "allocations"}, StreamId{"sync-log", prefix + kLogStreamId},
+                            StreamId{"sync-replica", "allocations"}, StreamId{"sync-log", kLogStreamId}}) {
+    auto has = tenant_has(store, tenant, s);
     if (!has || *has) return has;
   }
   return false;
 }
 
 Status SyncEngine::choose_stream_names() {
-  stream_prefix_ = tenant_ + "#";
-  for (const StreamId& legacy : {StreamId{"sync-replica", "allocations"}, StreamId{"sync-log", kLogStreamId}}) {
-    auto has = tenant_has(*store_, tenant_, legacy);
-    if (!has) return has.error();
-    if (*has) {
-      stream_prefix_.clear();  // written before SDK 0.4 by this tenant: keep its streams
-      return {};
-    }
+  // Each of the two single streams separately: before SDK 0.4 one tenant may own the unqualified
+  // log and another the unqualified allocations.
+  for (auto [type, id, chosen] : {std::tuple{"sync-log", kLogStreamId, &log_id_},
+                                  std::tuple{"sync-replica", std::string("allocations"), &alloc_id_}}) {
+    auto legacy = tenant_has(*store_, tenant_, {type, id});
+    if (!legacy) return legacy.error();
+    *chosen = *legacy ? id : tenant_prefix_ + id;
   }
   return {};
 }
@@ -122,12 +150,12 @@ Status SyncEngine::apply_recorded(const RecordedEvent& e) {
   } else if (e.type == "SyncDeviceRevoked") {
     devices_.at(unqualified(e.stream.id)).revoked = true;
   } else if (e.type == "SyncReplicaAllocated") {
-    allocations_ = std::max(allocations_, e.version);
+    if (e.stream.id == alloc_id_) allocations_ = std::max(allocations_, e.version);  // that stream's version
     max_replica_ = std::max(max_replica_, static_cast<ReplicaId>(p.at("replica_id").to_number<std::uint64_t>()));
   } else if (e.type == "SyncChangesAccepted") {
     // The log's versions number this tenant's one log stream; a batch in another sync-log stream
     // of the tenant (a host of another naming) is not part of it.
-    if (e.stream.id != stream_prefix_ + kLogStreamId) return {};
+    if (e.stream.id != log_id_) return {};
     if (e.version <= log_.head()) return {};  // applied here already
     auto bytes = base64_decode(p.at("changes").as_string());
     if (!bytes) return {ErrorCode::corrupted, "sync-log event " + std::to_string(e.position) + " is not base64"};
@@ -194,7 +222,7 @@ Result<DeviceInfo> SyncEngine::register_device(const std::string& id, const std:
   auto replica = allocate_replica(id, actor);
   if (!replica) return replica.error();
   DeviceInfo d{id, *replica, name, depot, role, actor, now_micros(), false};
-  if (auto st = append(stream("sync-device", id), "SyncDeviceRegistered",
+  if (auto st = append(qualified("sync-device", id), "SyncDeviceRegistered",
                        {{"replica_id", *replica}, {"name", name}, {"depot", depot}, {"role", role}}, actor,
                        ExpectedVersion::no_stream());
       !st) {
@@ -203,7 +231,7 @@ Result<DeviceInfo> SyncEngine::register_device(const std::string& id, const std:
     return st.error();
   }
   device_of_[*replica] = id;
-  device_streams_[id] = stream_prefix_ + id;
+  device_streams_[id] = tenant_prefix_ + id;
   devices_[id] = d;
   return d;
 }
@@ -215,7 +243,7 @@ Status SyncEngine::revoke_device(const std::string& id, const std::string& actor
   if (it == devices_.end()) return {ErrorCode::not_found, "device '" + id + "' is not registered"};
   if (it->second.revoked) return {};
   const auto own = device_streams_.find(id);
-  const StreamId device_stream{"sync-device", own == device_streams_.end() ? stream_prefix_ + id : own->second};
+  const StreamId device_stream{"sync-device", own == device_streams_.end() ? tenant_prefix_ + id : own->second};
   if (auto st = append(device_stream, "SyncDeviceRevoked", {}, actor, ExpectedVersion::stream_exists()); !st)
     return st;
   it->second.revoked = true;
@@ -243,7 +271,7 @@ void SyncEngine::record_session(SessionInfo s, const std::string& actor) {
   json::object p{{"kind", s.kind}, {"ops_in", s.ops_in}, {"ops_out", s.ops_out},
                  {"conflicts", s.conflicts}, {"outcome", s.outcome}, {"refused", std::move(refused)}};
   // A session record that cannot be written does not undo the sync it describes.
-  if (append(stream("sync-session", s.device), "SyncSessionRecorded", std::move(p), actor, ExpectedVersion::any(), s.device))
+  if (append(qualified("sync-session", s.device), "SyncSessionRecorded", std::move(p), actor, ExpectedVersion::any(), s.device))
     sessions_.push_back(std::move(s));
 }
 

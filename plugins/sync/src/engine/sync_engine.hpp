@@ -110,8 +110,11 @@ class SyncEngine {
 
   // Replays the tenant's sync streams. Call once before anything else.
   Status load();
-  // Whether the tenant has registered a sync device on this store (its replica allocations exist).
-  static Result<bool> has_devices(EventStore& store, const std::string& tenant);
+  // Whether the tenant has synced on this store (its replica allocations or its sync log exist).
+  static Result<bool> has_synced(EventStore& store, const std::string& tenant);
+  // What the tenant's sync stream ids start with: "<tenant>#", or "~<hash>#" for a tenant name that
+  // cannot go into a stream id (a '/', a control character, more than 64 bytes).
+  static std::string tenant_prefix(const std::string& tenant);
   // After load(): settles the conflicts a push stored but did not live to settle (the host stopped
   // between making the batch durable and the server write that settles it), by the same strategies,
   // as the pushing technician; recorded like a push's settlements. Conflicts under `manual` (and
@@ -158,14 +161,13 @@ class SyncEngine {
 
  private:
   Result<const DeviceInfo*> active_device(const std::string& id) const;
-  // The tenant's stream of a sync aggregate type ("sync-log", "sync-device", ...). Stream ids are
-  // global and owned by one tenant, so each tenant's sync streams carry "<tenant>#" before the id
-  // (device ids cannot hold '#'); a tenant that owns the unqualified streams of a store written
-  // before SDK 0.4 keeps using those (decided in load()).
-  StreamId stream(const char* type, const std::string& id) const { return {type, stream_prefix_ + id}; }
+  // Stream ids are global and owned by one tenant, so each tenant's sync streams carry its prefix
+  // before the id (device ids cannot hold '#'): "sync-device/<tenant>#<device>", ...
+  StreamId qualified(const char* type, const std::string& id) const { return {type, tenant_prefix_ + id}; }
   // The id inside a sync stream's id: a device id, or "changes" / "allocations".
   static std::string unqualified(const std::string& stream_id);
-  // Which naming load() finds this tenant's sync streams under.
+  // load(): the tenant's log and replica allocations stay on the unqualified stream ids when this
+  // tenant owns those (a store written before SDK 0.4), each decided on its own.
   Status choose_stream_names();
   Status append(StreamId stream, std::string type, boost::json::object payload, const std::string& actor,
                 ExpectedVersion expected, const std::string& device = {});
@@ -207,7 +209,9 @@ class SyncEngine {
 
   std::shared_ptr<EventStore> store_;
   std::string tenant_;
-  std::string stream_prefix_;  // "<tenant>#", or "" for a tenant on the unqualified streams
+  std::string tenant_prefix_;  // tenant_prefix(tenant_)
+  std::string log_id_;         // the "sync-log" stream's id: "<prefix>changes", or "changes" (older store)
+  std::string alloc_id_;       // the "sync-replica" stream's id: "<prefix>allocations", or "allocations"
   std::map<std::string, std::string> device_streams_;  // device id -> its sync-device stream id
   SyncConfig config_;
   mutable std::mutex mu_;

@@ -77,7 +77,7 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t fi
     report_refusals(prev_acked);  // a batch overlapping an earlier one: its refusals again
     earlier_refusals = out.refused.size();
     out.ops_in = plan->acked - prev_acked;
-    auto st = append(stream("sync-log", kLogStreamId), "SyncChangesAccepted",
+    auto st = append({"sync-log", log_id_}, "SyncChangesAccepted",
                      {{"device_id", device}, {"replica_id", replica}, {"acked", plan->acked},
                       {"changes", base64_encode(wire_bytes)}},
                      actor, ExpectedVersion::exact(log_.head()), device);
