@@ -14,12 +14,18 @@ class RecoveryTest : public SyncEngineTest {
  protected:
   // What push() makes durable before it settles anything: the device's batch in the sync log. The
   // host "stops" right after (nothing settled, nothing applied to the fleet).
-  void store_without_settling(Tablet& t) {
+  // `caller_roles`: the pushing caller's host roles as a push records them (none: an older host's batch).
+  void store_without_settling(Tablet& t, std::optional<std::vector<std::string>> caller_roles = std::nullopt) {
     rh::NewEvent ev;
     ev.type = "SyncChangesAccepted";
     const std::uint64_t last = t.replica.batch().context().max(t.replica.id());
     ev.payload = json::object{{"device_id", t.id}, {"replica_id", t.replica.id()}, {"acked", last},
                               {"changes", rs::base64_encode(rs::wire::encode(t.replica.batch()))}};
+    if (caller_roles) {
+      json::array roles;
+      for (const auto& r : *caller_roles) roles.emplace_back(r);
+      ev.payload.as_object()["caller_roles"] = std::move(roles);
+    }
     ev.metadata.actor = "k.lee";
     ev.metadata.device = t.id;
     rh::AppendRequest req{{"sync-log", kLogId}, rh::ExpectedVersion::any(), {}, "acme"};
@@ -142,4 +148,32 @@ TEST_F(RecoveryTest, OperationsTheDeviceMayNotMakeAreRefusedAfterTheRestart) {
   EXPECT_EQ(retried.refused[0].key, "vehicle/EMU-1/status");
   EXPECT_EQ(retried.refused[1].status, 403);
   EXPECT_NE(retried.refused[1].reason.find("Westfield"), std::string::npos) << retried.refused[1].reason;
+}
+
+TEST_F(RecoveryTest, TheRecordedCallerRolesCapTheDeviceAfterTheRestartAsInThePush) {
+  // A supervisor's tablet may retire a vehicle, but this push came with a technician's key: the
+  // push records the caller's host roles with the batch, so the restart refuses the retirement as
+  // the push would have, instead of trusting the tablet's role alone.
+  vehicle("EMU-1", "Eastfield");
+  auto boss = tablet("tab-boss", "", "supervisor");
+  boss.write("vehicle/EMU-1/status", std::string("retired"));
+  store_without_settling(boss, std::vector<std::string>{"writer", "technician"});
+  restart();
+  ASSERT_TRUE(engine_->settle_unsettled(&services_).ok());
+  auto other = tablet("tab-other", "", "supervisor");
+  pull(other);
+  EXPECT_TRUE(values(other, "vehicle/EMU-1/status").empty());  // compensated: nothing of it spreads
+  auto retried = push(boss);
+  ASSERT_EQ(retried.refused.size(), 1u);
+  EXPECT_EQ(retried.refused[0].key, "vehicle/EMU-1/status");
+  EXPECT_NE(retried.refused[0].reason.find("whatever the device's role"), std::string::npos) << retried.refused[0].reason;
+}
+
+TEST_F(RecoveryTest, APushRecordsItsCallersRolesWithTheBatch) {
+  auto t = tablet("tab-a", "");
+  t.write("checklist/C-1/done", true);
+  push(t, "j.smith", {"writer", "technician"});
+  auto log = events("sync-log", kLogId);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(json::serialize(log.front().payload_json().at("caller_roles")), R"(["writer","technician"])");
 }

@@ -20,7 +20,12 @@ void SyncEngine::note_replayed_batch(const json::object& payload, const ChangeSe
   const ReplicaId replica = payload.at("replica_id").to_number<std::uint64_t>();
   if (replica == kServerReplica) return note_server_write(payload, delta);
   for (const auto& [key, _] : delta.entries()) last_writer_[key] = {replica, actor, position};
-  last_push_ = {replica, actor, log_.acked(replica), false};  // replayed before its commit: acked is the old one
+  last_push_ = {replica, actor, log_.acked(replica), false, std::nullopt};  // replayed before its commit: old acked
+  if (const auto* roles = payload.if_contains("caller_roles"); roles && roles->is_array()) {
+    last_push_.caller_roles.emplace();
+    for (const auto& r : roles->get_array())
+      if (r.is_string()) last_push_.caller_roles->emplace_back(r.get_string());
+  }
 }
 
 void SyncEngine::note_replayed_session(const SessionInfo& s) {
@@ -32,8 +37,10 @@ void SyncEngine::reauthorize_cut_off_push(const Services* services, std::map<std
   if (last_push_.finished) return;
   auto dev = devices_.find(device_of_[last_push_.replica]);
   if (dev == devices_.end()) return;
-  // The caller's roles are not recorded with the batch: the device's role (and depot) decide.
-  const Principal caller{last_push_.actor, tenant_, {"admin"}, dev->first};
+  // The caller's host roles as recorded with the batch; a batch of an older host has none, and then
+  // the device's role (and depot) alone decide.
+  const Principal caller{last_push_.actor, tenant_, last_push_.caller_roles.value_or(std::vector<std::string>{"admin"}),
+                         dev->first};
   FleetBridge bridge(services, caller);
   for (const auto& [key, reg] : log_.state().entries()) {
     const FieldValue* held = nullptr;  // what the server held besides the cut-off push's values

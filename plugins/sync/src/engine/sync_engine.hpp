@@ -263,6 +263,7 @@ class SyncEngine {
     std::string actor;
     std::uint64_t prev_acked = 0;  // its new operations are the device's dots above this
     bool finished = true;
+    std::optional<std::vector<std::string>> caller_roles;  // recorded with the batch (not by older hosts)
   };
   LastPush last_push_;
   std::map<std::uint64_t, std::string> server_writer_;  // first server op counter of a run -> fleet actor ("" : not a fleet change)

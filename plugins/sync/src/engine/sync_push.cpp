@@ -77,9 +77,13 @@ Result<PushOutcome> SyncEngine::push(const std::string& device, std::uint64_t fi
     report_refusals(prev_acked);  // a batch overlapping an earlier one: its refusals again
     earlier_refusals = out.refused.size();
     out.ops_in = plan->acked - prev_acked;
+    // The caller's host roles go with the batch: a host that stops before authorizing its
+    // operations re-checks them on restart with the same roles (recover.cpp).
+    json::array caller_roles;
+    for (const auto& r : who.roles) caller_roles.emplace_back(r);
     auto st = append({"sync-log", log_id_}, "SyncChangesAccepted",
                      {{"device_id", device}, {"replica_id", replica}, {"acked", plan->acked},
-                      {"changes", base64_encode(wire_bytes)}},
+                      {"changes", base64_encode(wire_bytes)}, {"caller_roles", std::move(caller_roles)}},
                      actor, ExpectedVersion::exact(log_.head()), device);
     if (st) break;
     if (st.error().code != ErrorCode::wrong_expected_version) return refuse(st.error());
