@@ -1,9 +1,13 @@
 // storage-postgres specific: bad URIs, an unreachable server and wrong credentials give one-line
-// errors a user can act on, never an exception or a hang. The checks that need a live server run
+// errors a user can act on, never an exception or a hang; the log's lock key never changes. The checks that need a live server run
 // under tests/storage/with-postgres (ROUNDHOUSE_TEST_POSTGRES_URI) and are skipped without one.
 #include "conformance.hpp"
 
 #include <cstdlib>
+
+#if ROUNDHOUSE_CONFORMANCE_HAVE_POSTGRES
+#include "pg_uri.hpp"
+#endif
 
 namespace rh_test {
 namespace {
@@ -75,6 +79,17 @@ TEST_F(PostgresBadInput, MissingDatabaseIsAClearError) {
   if (uri.empty()) GTEST_SKIP() << "needs a server: run under tests/storage/with-postgres";
   uri = uri.substr(0, uri.rfind('/')) + "/no_such_db";
   expect_refused(uri, rh::ErrorCode::unavailable, "no_such_db");
+}
+
+// Every host writing one log must take the same advisory lock, whatever version it runs: the keys
+// derived from a schema name never change (values of the first version).
+TEST(PostgresLockKey, IsTheSameForEveryVersionOfTheHost) {
+  auto uri = rh::StoreUri::parse("postgresql://rh@db/fleet?schema=fleet");
+  ASSERT_TRUE(uri.ok());
+  auto pg = rh::postgres::parse_pg_uri(*uri);
+  ASSERT_TRUE(pg.ok()) << pg.error().message;
+  EXPECT_EQ(pg->log_lock_key, 4007810983688342557LL);
+  EXPECT_EQ(pg->migration_lock_key, -912183156563943598LL);
 }
 
 #endif

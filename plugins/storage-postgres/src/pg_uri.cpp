@@ -1,5 +1,7 @@
 #include "pg_uri.hpp"
 
+#include "roundhouse/core/fnv1a.hpp"
+
 #include <cctype>
 #include <set>
 #include <utility>
@@ -8,16 +10,11 @@
 namespace roundhouse::postgres {
 namespace {
 
-// FNV-1a, 64 bit: stable across builds, platforms and processes, so every host derives the same
-// advisory lock key for the same log.
-std::int64_t fnv1a(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return static_cast<std::int64_t>(h);
-}
+// Stable across builds, platforms and processes, so every host derives the same advisory lock key
+// for the same log. The offset basis lacks the standard one's last digit, as it has since the
+// first version: hosts of different versions on one log must still take the same lock.
+constexpr std::uint64_t kLockKeyBasis = 1469598103934665603ULL;
+std::int64_t lock_key(const std::string& text) { return static_cast<std::int64_t>(fnv1a_64(text, kLockKeyBasis)); }
 
 // Defaults for libpq parameters the URI does not set. An unreachable server fails the open after
 // 10 s instead of hanging. TCP keepalives (libpq's default follows the kernel: first probe after
@@ -87,8 +84,8 @@ Result<PgUri> parse_pg_uri(const StoreUri& uri) {
     if (!given.contains(key)) query += std::string(query.empty() ? "" : "&") + key + "=" + value;
   // libpq only knows the postgresql:// and postgres:// prefixes; both schemes map to the first.
   out.conninfo = "postgresql:" + uri.rest + "?" + query;
-  out.log_lock_key = fnv1a("roundhouse.log:" + out.schema);
-  out.migration_lock_key = fnv1a("roundhouse.migrate:" + out.schema);
+  out.log_lock_key = lock_key("roundhouse.log:" + out.schema);
+  out.migration_lock_key = lock_key("roundhouse.migrate:" + out.schema);
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 
 #include "../engine/value_json.hpp"
+#include "roundhouse/core/fnv1a.hpp"
 #include "roundhouse/sync/varint.hpp"
 #include "roundhouse/sync/wire.hpp"
 
@@ -18,12 +19,6 @@ namespace roundhouse::sync::client {
 namespace {
 
 constexpr char kIdentity = 'I', kOp = 'O', kAck = 'A', kPull = 'P', kDead = 'D', kDeadSettled = 'X';
-
-std::uint32_t fnv1a(std::string_view s) {
-  std::uint32_t h = 2166136261u;
-  for (unsigned char c : s) h = (h ^ c) * 16777619u;
-  return h;
-}
 
 void put_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
@@ -83,7 +78,7 @@ Status DeviceStore::replay(std::string_view bytes) {
     const std::uint32_t len = get_u32(bytes, at), sum = get_u32(bytes, at + 4);
     if (len == 0 || at + 8 + len > bytes.size()) break;
     std::string_view rec = bytes.substr(at + 8, len);
-    if (fnv1a(rec) != sum) break;
+    if (fnv1a_32(rec) != sum) break;
     wire::Reader r(rec.substr(1));
     switch (rec[0]) {
       case kIdentity: break;
@@ -152,7 +147,7 @@ Status DeviceStore::append(char kind, std::string_view payload, Durability durab
   rec.append(payload);
   std::string frame;
   put_u32(frame, static_cast<std::uint32_t>(rec.size()));
-  put_u32(frame, fnv1a(rec));
+  put_u32(frame, fnv1a_32(rec));
   frame += rec;
   const char* p = frame.data();
   std::size_t left = frame.size();

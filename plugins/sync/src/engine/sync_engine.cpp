@@ -9,6 +9,7 @@
 #include "engine_detail.hpp"
 #include "fleet_bridge.hpp"
 #include "fleet_mirror.hpp"
+#include "roundhouse/core/fnv1a.hpp"
 #include "roundhouse/sync/wire.hpp"
 #include "scope_filter.hpp"
 #include "value_json.hpp"
@@ -71,16 +72,6 @@ std::string SyncEngine::unqualified(const std::string& stream_id) {
 
 namespace {
 
-// FNV-1a, 64 bit: a stable short name for a tenant whose name cannot go into a stream id.
-std::uint64_t fnv1a(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
 // Whether the stream has events of the tenant (one event read).
 Result<bool> tenant_has(EventStore& store, const std::string& tenant, const StreamId& stream) {
   ReadStreamOptions first;
@@ -100,7 +91,7 @@ std::string SyncEngine::tenant_prefix(const std::string& tenant) {
   for (unsigned char c : tenant) plain = plain && c != '/' && c >= 0x20 && c != 0x7f;
   if (plain) return tenant + "#";
   char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(tenant)));
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a_64(tenant)));
   return std::string("~") + hex + "#";
 }
 
