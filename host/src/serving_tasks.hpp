@@ -22,7 +22,6 @@ class ServingTasks {
 
   void start();
   void stop();  // idempotent
-  std::size_t running() const { return running_.size(); }
 
  private:
   const Registry& registry_;

@@ -12,7 +12,8 @@
 
 namespace roundhouse::sync::engine_detail {
 
-inline const std::string kLogStreamId = "changes";  // of the tenant's "sync-log" stream
+inline const std::string kLogStreamId = "changes";       // of the tenant's "sync-log" stream
+inline const std::string kAllocStreamId = "allocations";  // of the tenant's "sync-replica" stream
 inline constexpr std::int64_t kMaxPushBytes = 8 << 20;
 // Writes that lose a race with another host's write to the sync log: catch up and try again this often.
 inline constexpr int kWriteAttempts = 5;

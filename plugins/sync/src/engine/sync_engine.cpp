@@ -62,7 +62,7 @@ SyncEngine::SyncEngine(std::shared_ptr<EventStore> store, std::string tenant, Sy
       tenant_(std::move(tenant)),
       tenant_prefix_(tenant_prefix(tenant_)),
       log_id_(tenant_prefix_ + kLogStreamId),
-      alloc_id_(tenant_prefix_ + "allocations"),
+      alloc_id_(tenant_prefix_ + kAllocStreamId),
       config_(std::move(config)) {}
 
 std::string SyncEngine::unqualified(const std::string& stream_id) {
@@ -97,8 +97,8 @@ std::string SyncEngine::tenant_prefix(const std::string& tenant) {
 
 Result<bool> SyncEngine::has_synced(EventStore& store, const std::string& tenant) {
   const std::string prefix = tenant_prefix(tenant);
-  for (const StreamId& s : {StreamId{"sync-replica", prefix + "allocations"}, StreamId{"sync-log", prefix + kLogStreamId},
-                            StreamId{"sync-replica", "allocations"}, StreamId{"sync-log", kLogStreamId}}) {
+  for (const StreamId& s : {StreamId{"sync-replica", prefix + kAllocStreamId}, StreamId{"sync-log", prefix + kLogStreamId},
+                            StreamId{"sync-replica", kAllocStreamId}, StreamId{"sync-log", kLogStreamId}}) {
     auto has = tenant_has(store, tenant, s);
     if (!has || *has) return has;
   }
@@ -109,7 +109,7 @@ Status SyncEngine::choose_stream_names() {
   // Each of the two single streams separately: before SDK 0.4 one tenant may own the unqualified
   // log and another the unqualified allocations.
   for (auto [type, id, chosen] : {std::tuple{"sync-log", kLogStreamId, &log_id_},
-                                  std::tuple{"sync-replica", std::string("allocations"), &alloc_id_}}) {
+                                  std::tuple{"sync-replica", kAllocStreamId, &alloc_id_}}) {
     auto legacy = tenant_has(*store_, tenant_, {type, id});
     if (!legacy) return legacy.error();
     *chosen = *legacy ? id : tenant_prefix_ + id;
